@@ -1,0 +1,41 @@
+package dev.sparseseg.cli;
+
+import dev.sparseseg.models.engine.EngineConfig;
+import dev.sparseseg.models.runtime.Device;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Engine options shared by every command that segments frames. */
+public final class EngineOptions {
+    @Option(names = "--models", paramLabel = "DIR", description = "Directory of model cards and ONNX files (default: the bundled reference models).")
+    Path models;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--threads", description = "ONNX Runtime threads per model (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--scale", description = "Coarse input scale in (0,1] (default: the refiner card's).")
+    Double scale;
+
+    @Option(names = "--threshold", description = "Entropy threshold in nats (default: the refiner card's).")
+    Double threshold;
+
+    @Option(names = "--budget", defaultValue = "0", description = "Most pixels refined per frame, 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int budget;
+
+    public EngineConfig config() {
+        EngineConfig c = EngineConfig.defaults()
+                .withModelsDir(models)
+                .withDevice(Device.parse(device))
+                .withScale(scale)
+                .withThreshold(threshold)
+                .withBudget(budget);
+        if (threads != null) {
+            c = c.withThreads(threads);
+        }
+        return c.validate();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.sparseseg.models.card;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the engine needs to know about an ONNX model, read from its JSON card
+ * ({@code NAME.card.json} beside {@code NAME.onnx}).
+ *
+ * <p>Roles: {@code segmenter} (dense segmentation, usable as coarse model and as the
+ * dense baseline), {@code refiner} (point features to refined logits) and
+ * {@code ensembler} (coarse and refined logits to fused logits).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class ModelCard {
+
+    public static final String SEGMENTER = "segmenter";
+    public static final String REFINER = "refiner";
+    public static final String ENSEMBLER = "ensembler";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+
+    @JsonProperty("name") public String name;
+    @JsonProperty("role") public String role;
+    @JsonProperty("onnx") public String onnx;
+    @JsonProperty("classes") public List<ClassInfo> classes;
+    /** Per-channel normalisation applied to RGB in [0,1]: (v - mean) / std. */
+    @JsonProperty("mean") public float[] mean;
+    @JsonProperty("std") public float[] std;
+    /** Refiner: the coarse input scale and entropy threshold it was trained for. */
+    @JsonProperty("coarse_scale") public Double coarseScale;
+    @JsonProperty("entropy_threshold") public Double entropyThreshold;
+    /** Refiner: RGB patch side and dilations of the point features. */
+    @JsonProperty("patch_size") public Integer patchSize;
+    @JsonProperty("patch_dilations") public int[] patchDilations;
+    @JsonProperty("feature_count") public Integer featureCount;
+    /** Free-form provenance: training command, seconds, val figures. */
+    @JsonProperty("training") public Map<String, Object> training;
+    @JsonProperty("val") public Map<String, Object> val;
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class ClassInfo {
+        @JsonProperty("id") public int id;
+        @JsonProperty("name") public String name;
+        @JsonProperty("color") public int[] color;
+    }
+
+    public static ModelCard parse(InputStream in, String source) throws IOException {
+        ModelCard card;
+        try {
+            card = JSON.readValue(in, ModelCard.class);
+        } catch (JsonProcessingException e) {
+            throw new ModelLoadException("model card " + source + " is not a valid card: " + e.getOriginalMessage(), e);
+        }
+        card.validate(source);
+        return card;
+    }
+
+    public int numClasses() {
+        return classes.size();
+    }
+
+    /** Class colours as packed 0xRRGGBB, indexed by class id. */
+    public int[] palette() {
+        int[] p = new int[classes.size()];
+        for (ClassInfo c : classes) {
+            p[c.id] = (c.color[0] << 16) | (c.color[1] << 8) | c.color[2];
+        }
+        return p;
+    }
+
+    private void validate(String source) {
+        require(name != null && !name.isBlank(), source, "missing \"name\"");
+        require(role != null, source, "missing \"role\"");
+        require(List.of(SEGMENTER, REFINER, ENSEMBLER).contains(role), source,
+                "\"role\" is \"" + role + "\"; expected segmenter, refiner or ensembler");
+        require(onnx != null && !onnx.isBlank(), source, "missing \"onnx\" (the model file name)");
+        require(classes != null && !classes.isEmpty(), source, "missing \"classes\"");
+        for (int i = 0; i < classes.size(); i++) {
+            ClassInfo c = classes.get(i);
+            require(c.id == i, source, "classes[" + i + "] has id " + c.id + "; ids must be 0.." + (classes.size() - 1) + " in order");
+            require(c.color != null && c.color.length == 3, source, "class " + c.name + " needs a colour [r,g,b]");
+            for (int v : c.color) {
+                require(v >= 0 && v <= 255, source, "class " + c.name + " has colour value " + v + " outside 0..255");
+            }
+        }
+        require(classes.size() <= 256, source, classes.size() + " classes do not fit an 8-bit label map");
+        if (SEGMENTER.equals(role)) {
+            require(mean != null && mean.length == 3, source, "a segmenter needs \"mean\" with 3 values");
+            require(std != null && std.length == 3, source, "a segmenter needs \"std\" with 3 values");
+            for (float s : std) {
+                require(s > 0, source, "\"std\" value " + s + " must be positive");
+            }
+        }
+        if (REFINER.equals(role)) {
+            require(coarseScale != null && coarseScale > 0 && coarseScale <= 1, source,
+                    "a refiner needs \"coarse_scale\" in (0, 1], got " + coarseScale);
+            require(entropyThreshold != null && entropyThreshold >= 0, source,
+                    "a refiner needs \"entropy_threshold\" >= 0, got " + entropyThreshold);
+            require(patchSize != null && patchSize % 2 == 1 && patchSize > 0, source,
+                    "a refiner needs an odd \"patch_size\", got " + patchSize);
+            require(patchDilations != null && patchDilations.length > 0, source, "a refiner needs \"patch_dilations\"");
+            require(featureCount != null, source, "a refiner needs \"feature_count\"");
+        }
+    }
+
+    private static void require(boolean ok, String source, String what) {
+        if (!ok) {
+            throw new ModelLoadException("model card " + source + ": " + what);
+        }
+    }
+}

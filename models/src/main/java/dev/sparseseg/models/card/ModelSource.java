@@ -1,0 +1,77 @@
+package dev.sparseseg.models.card;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Where model cards and ONNX files come from: a directory, or the reference models
+ * bundled in this jar (resources under {@code sparseseg/models/}).
+ */
+public final class ModelSource {
+    private static final String BUNDLED = "sparseseg/models/";
+
+    private final Path dir;
+
+    private ModelSource(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The reference models shipped in the jar. */
+    public static ModelSource bundled() {
+        return new ModelSource(null);
+    }
+
+    public static ModelSource directory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelLoadException("models directory " + dir + " does not exist");
+        }
+        return new ModelSource(dir);
+    }
+
+    /** Reads {@code NAME.card.json}. */
+    public ModelCard card(String name) {
+        String file = name + ".card.json";
+        try (InputStream in = open(file)) {
+            return ModelCard.parse(in, describe(file));
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException("model card " + describe(file) + " not found");
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read model card " + describe(file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bytes of the ONNX file a card names. */
+    public byte[] onnxBytes(ModelCard card, String cardName) {
+        try (InputStream in = open(card.onnx)) {
+            return in.readAllBytes();
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException("ONNX file " + describe(card.onnx) + " named by card "
+                    + describe(cardName + ".card.json") + " not found");
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read ONNX file " + describe(card.onnx) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String describe(String file) {
+        return dir == null ? "classpath:" + BUNDLED + file : dir.resolve(file).toString();
+    }
+
+    private InputStream open(String file) throws IOException {
+        if (dir != null) {
+            return Files.newInputStream(dir.resolve(file));
+        }
+        InputStream in = ModelSource.class.getClassLoader().getResourceAsStream(BUNDLED + file);
+        if (in == null) {
+            throw new NoSuchFileException(BUNDLED + file);
+        }
+        return in;
+    }
+
+    @Override
+    public String toString() {
+        return dir == null ? "bundled reference models" : dir.toString();
+    }
+}

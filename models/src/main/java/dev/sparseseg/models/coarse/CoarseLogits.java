@@ -1,0 +1,114 @@
+package dev.sparseseg.models.coarse;
+
+/**
+ * The coarse model's output for one frame: logits {@code [C, gridH, gridW]} plus the
+ * mapping to the frame's full resolution.
+ */
+public final class CoarseLogits {
+    private final float[] data;
+    private final int classes;
+    private final GridMapping map;
+
+    public CoarseLogits(float[] data, int classes, GridMapping map) {
+        if (data.length < classes * map.gridW * map.gridH) {
+            throw new IllegalArgumentException("logits hold " + data.length + " values, expected "
+                    + classes * map.gridW * map.gridH);
+        }
+        this.data = data;
+        this.classes = classes;
+        this.map = map;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    public GridMapping mapping() {
+        return map;
+    }
+
+    /** Logit of class {@code c} at grid cell {@code cell}. */
+    public float at(int c, int cell) {
+        return data[c * map.gridW * map.gridH + cell];
+    }
+
+    public float[] raw() {
+        return data;
+    }
+
+    /** Bilinear-interpolated logits at frame pixel (x, y), written to {@code out[off .. off+C)}. */
+    public void sample(int x, int y, float[] out, int off) {
+        int plane = map.gridW * map.gridH;
+        int r0 = map.by0[y] * map.gridW;
+        int r1 = map.by1[y] * map.gridW;
+        int c0 = map.bx0[x];
+        int c1 = map.bx1[x];
+        float fy = map.bfy[y];
+        float fx = map.bfx[x];
+        float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
+        for (int c = 0, base = 0; c < classes; c++, base += plane) {
+            out[off + c] = w00 * data[base + r0 + c0] + w01 * data[base + r0 + c1]
+                    + w10 * data[base + r1 + c0] + w11 * data[base + r1 + c1];
+        }
+    }
+
+    /** Per-cell argmax on the grid. */
+    public byte[] gridArgmax() {
+        int plane = map.gridW * map.gridH;
+        byte[] best = new byte[plane];
+        for (int i = 0; i < plane; i++) {
+            int k = 0;
+            float m = data[i];
+            for (int c = 1; c < classes; c++) {
+                float v = data[c * plane + i];
+                if (v > m) {
+                    m = v;
+                    k = c;
+                }
+            }
+            best[i] = (byte) k;
+        }
+        return best;
+    }
+
+    /**
+     * Argmax of the bilinear-upsampled logits at every frame pixel, into {@code labels}.
+     *
+     * <p>Exact shortcut: where the four source cells share an argmax k, every convex
+     * combination of their logits also has argmax k, so interpolation is only needed
+     * along class boundaries.
+     */
+    public void upsampleArgmax(byte[] labels) {
+        byte[] cell = gridArgmax();
+        float[] tmp = new float[classes];
+        int gw = map.gridW;
+        for (int y = 0; y < map.frameH; y++) {
+            int r0 = map.by0[y] * gw;
+            int r1 = map.by1[y] * gw;
+            int row = y * map.frameW;
+            for (int x = 0; x < map.frameW; x++) {
+                int c0 = map.bx0[x];
+                int c1 = map.bx1[x];
+                byte a = cell[r0 + c0];
+                if (a == cell[r0 + c1] && a == cell[r1 + c0] && a == cell[r1 + c1]) {
+                    labels[row + x] = a;
+                } else {
+                    sample(x, y, tmp, 0);
+                    labels[row + x] = (byte) argmax(tmp, 0, classes);
+                }
+            }
+        }
+    }
+
+    public static int argmax(float[] v, int off, int n) {
+        int k = 0;
+        float m = v[off];
+        for (int c = 1; c < n; c++) {
+            if (v[off + c] > m) {
+                m = v[off + c];
+                k = c;
+            }
+        }
+        return k;
+    }
+}

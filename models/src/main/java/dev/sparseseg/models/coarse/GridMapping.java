@@ -1,0 +1,74 @@
+package dev.sparseseg.models.coarse;
+
+/**
+ * How full-resolution pixels map onto the coarse model's output grid, with PyTorch's
+ * {@code interpolate} conventions (the reference the models were trained with):
+ * bilinear with {@code align_corners=False} for logits, nearest for entropy cells.
+ */
+public final class GridMapping {
+    public final int frameW;
+    public final int frameH;
+    public final int gridW;
+    public final int gridH;
+    /** Bilinear: left/right source columns and the weight of the right one, per frame column. */
+    final int[] bx0;
+    final int[] bx1;
+    final float[] bfx;
+    final int[] by0;
+    final int[] by1;
+    final float[] bfy;
+    /** Nearest: the grid column/row of each frame column/row. */
+    public final int[] cellX;
+    public final int[] cellY;
+
+    public GridMapping(int frameW, int frameH, int gridW, int gridH) {
+        this.frameW = frameW;
+        this.frameH = frameH;
+        this.gridW = gridW;
+        this.gridH = gridH;
+        bx0 = new int[frameW];
+        bx1 = new int[frameW];
+        bfx = new float[frameW];
+        by0 = new int[frameH];
+        by1 = new int[frameH];
+        bfy = new float[frameH];
+        linear(gridW, frameW, bx0, bx1, bfx);
+        linear(gridH, frameH, by0, by1, bfy);
+        cellX = nearest(gridW, frameW);
+        cellY = nearest(gridH, frameH);
+    }
+
+    private static void linear(int in, int out, int[] i0, int[] i1, float[] frac) {
+        float scale = (float) in / out;
+        for (int d = 0; d < out; d++) {
+            float src = Math.max(scale * (d + 0.5f) - 0.5f, 0f);
+            int lo = Math.min((int) src, in - 1);
+            i0[d] = lo;
+            i1[d] = lo < in - 1 ? lo + 1 : lo;
+            frac[d] = src - lo;
+        }
+    }
+
+    private static int[] nearest(int in, int out) {
+        float scale = (float) in / out;
+        int[] idx = new int[out];
+        for (int d = 0; d < out; d++) {
+            idx[d] = Math.min((int) Math.floor(d * scale), in - 1);
+        }
+        return idx;
+    }
+
+    /** Grid cell (row-major) holding frame pixel {@code p} under nearest mapping. */
+    public int cellOf(int p) {
+        return cellY[p / frameW] * gridW + cellX[p % frameW];
+    }
+
+    /** Fractional position of a frame column/row between its two bilinear source cells. */
+    public float fracX(int x) {
+        return bfx[x];
+    }
+
+    public float fracY(int y) {
+        return bfy[y];
+    }
+}

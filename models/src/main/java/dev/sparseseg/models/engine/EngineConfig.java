@@ -1,0 +1,74 @@
+package dev.sparseseg.models.engine;
+
+import dev.sparseseg.models.runtime.Device;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Every engine setting in one typed place. {@code null} scale/threshold mean "what the
+ * refiner's card says"; {@link #validate()} names the bad value.
+ *
+ * @param modelsDir directory of cards and ONNX files; null = the bundled reference models
+ * @param device    cpu or cuda[:N]
+ * @param threads   ONNX Runtime intra-op threads per model
+ * @param scale     coarse input scale in (0, 1]
+ * @param threshold entropy threshold (nats) for selection
+ * @param budget    most pixels refined per frame, 0 = unlimited
+ */
+public record EngineConfig(Path modelsDir, Device device, int threads, Double scale, Double threshold, int budget) {
+
+    public static final String SEGMENTER = "segmenter";
+    public static final String REFINER = "refiner";
+    public static final String ENSEMBLER = "ensembler";
+
+    public static EngineConfig defaults() {
+        return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), null, null, 0);
+    }
+
+    public EngineConfig withModelsDir(Path dir) {
+        return new EngineConfig(dir, device, threads, scale, threshold, budget);
+    }
+
+    public EngineConfig withDevice(Device d) {
+        return new EngineConfig(modelsDir, d, threads, scale, threshold, budget);
+    }
+
+    public EngineConfig withThreads(int t) {
+        return new EngineConfig(modelsDir, device, t, scale, threshold, budget);
+    }
+
+    public EngineConfig withScale(Double s) {
+        return new EngineConfig(modelsDir, device, threads, s, threshold, budget);
+    }
+
+    public EngineConfig withThreshold(Double t) {
+        return new EngineConfig(modelsDir, device, threads, scale, t, budget);
+    }
+
+    public EngineConfig withBudget(int b) {
+        return new EngineConfig(modelsDir, device, threads, scale, threshold, b);
+    }
+
+    public EngineConfig validate() {
+        if (modelsDir != null && !Files.isDirectory(modelsDir)) {
+            throw new IllegalArgumentException("models directory " + modelsDir + " does not exist");
+        }
+        if (device == null) {
+            throw new IllegalArgumentException("device is not set (cpu, cuda or cuda:N)");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads + " must be at least 1");
+        }
+        if (scale != null && !(scale > 0 && scale <= 1)) {
+            throw new IllegalArgumentException("scale " + scale + " must be in (0, 1]");
+        }
+        if (threshold != null && !(threshold >= 0)) {
+            throw new IllegalArgumentException("threshold " + threshold + " must be >= 0");
+        }
+        if (budget < 0) {
+            throw new IllegalArgumentException("budget " + budget + " must be >= 0 (0 = unlimited)");
+        }
+        return this;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.sparseseg.models.engine;
+
+import dev.sparseseg.models.coarse.CoarseInference;
+import dev.sparseseg.models.coarse.CoarseLogits;
+import dev.sparseseg.models.fuse.GatedEnsembler;
+import dev.sparseseg.models.image.LabelMap;
+import dev.sparseseg.models.image.RgbFrame;
+import dev.sparseseg.models.refine.RefinedPixels;
+import dev.sparseseg.models.refine.SparseRefiner;
+import dev.sparseseg.models.select.EntropySelector;
+import dev.sparseseg.models.select.Selection;
+
+/**
+ * SparseRefine on one frame: coarse inference at low resolution, entropy selection,
+ * sparse refinement of the selected pixels at full resolution, gated fusion.
+ * Each stage is its own object so the Flink job can run them as separate operators.
+ */
+public final class SparseRefineEngine implements Segmenter {
+    private final CoarseInference coarse;
+    private final EntropySelector selector;
+    private final SparseRefiner refiner;
+    private final GatedEnsembler ensembler;
+    private final AutoCloseable owned;
+
+    public SparseRefineEngine(CoarseInference coarse, EntropySelector selector, SparseRefiner refiner,
+                              GatedEnsembler ensembler, AutoCloseable owned) {
+        this.coarse = coarse;
+        this.selector = selector;
+        this.refiner = refiner;
+        this.ensembler = ensembler;
+        this.owned = owned;
+    }
+
+    @Override
+    public Segmentation segment(RgbFrame frame) {
+        long t0 = System.nanoTime();
+        CoarseLogits logits = coarse.infer(frame);
+        long t1 = System.nanoTime();
+        Selection sel = selector.select(logits);
+        long t2 = System.nanoTime();
+        RefinedPixels refined = refiner.refine(frame, logits, sel);
+        long t3 = System.nanoTime();
+        LabelMap labels = ensembler.fuse(logits, refined);
+        long t4 = System.nanoTime();
+        return new Segmentation(labels, sel.count(), new StageTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
+    }
+
+    @Override
+    public void close() {
+        Models.closeQuietly(owned);
+    }
+}

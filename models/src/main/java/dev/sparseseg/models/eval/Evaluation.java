@@ -1,0 +1,72 @@
+package dev.sparseseg.models.eval;
+
+import dev.sparseseg.models.engine.Segmentation;
+import dev.sparseseg.models.engine.Segmenter;
+import dev.sparseseg.models.image.LabelMap;
+import dev.sparseseg.models.image.RgbFrame;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs several segmenters over a split. Modes are interleaved frame by frame so that
+ * noise from a shared machine falls on all of them alike; decoding is not timed.
+ */
+public final class Evaluation {
+    private static final int WARMUP_RUNS = 3;
+
+    private Evaluation() {
+    }
+
+    public static List<ModeReport> run(DatasetSplit split, Map<String, Segmenter> modes, int classes, int limit,
+                                       IntConsumer progress) throws IOException {
+        int n = limit > 0 ? Math.min(limit, split.size()) : split.size();
+        Map<String, ConfusionMatrix> conf = new LinkedHashMap<>();
+        Map<String, double[]> ms = new LinkedHashMap<>();
+        Map<String, double[]> refined = new LinkedHashMap<>();
+        for (String m : modes.keySet()) {
+            conf.put(m, new ConfusionMatrix(classes));
+            ms.put(m, new double[n]);
+            refined.put(m, new double[n]);
+        }
+        RgbFrame first = split.frame(0);
+        for (Segmenter s : modes.values()) {
+            for (int i = 0; i < WARMUP_RUNS; i++) {
+                s.segment(first);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            RgbFrame frame = split.frame(i);
+            LabelMap truth = split.labels(i);
+            for (Map.Entry<String, Segmenter> e : modes.entrySet()) {
+                long t0 = System.nanoTime();
+                Segmentation seg = e.getValue().segment(frame);
+                long t1 = System.nanoTime();
+                ms.get(e.getKey())[i] = (t1 - t0) / 1e6;
+                refined.get(e.getKey())[i] = seg.refinedFraction();
+                conf.get(e.getKey()).add(seg.labels(), truth);
+            }
+            if (progress != null) {
+                progress.accept(i + 1);
+            }
+        }
+        List<ModeReport> out = new ArrayList<>();
+        for (String m : modes.keySet()) {
+            ConfusionMatrix c = conf.get(m);
+            out.add(new ModeReport(m, c.miou(), c.iou(), median(ms.get(m)), Arrays.stream(refined.get(m)).average().orElse(0)));
+        }
+        return out;
+    }
+
+    public static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sparseseg.models.fuse;
+
+import dev.sparseseg.models.card.ModelCard;
+import dev.sparseseg.models.coarse.CoarseLogits;
+import dev.sparseseg.models.image.LabelMap;
+import dev.sparseseg.models.refine.RefinedPixels;
+import dev.sparseseg.models.runtime.OnnxModel;
+
+import java.util.Arrays;
+
+/**
+ * Stage 4: the learned gate. The ONNX ensembler maps {@code coarse_logits [N, C]} and
+ * {@code refined_logits [N, C]} to fused logits; selected pixels take their argmax,
+ * every other pixel keeps the (bilinear-upsampled) coarse prediction.
+ */
+public final class GatedEnsembler {
+    private final OnnxModel model;
+    private final int classes;
+
+    public GatedEnsembler(OnnxModel model, int classes) {
+        ModelCard card = model.card();
+        if (!ModelCard.ENSEMBLER.equals(card.role)) {
+            throw new IllegalArgumentException("model " + card.name + " has role " + card.role + ", not ensembler");
+        }
+        model.require(card.numClasses() == classes, "ensembler has " + card.numClasses() + " classes, expected " + classes);
+        model.require(model.inputNames().size() == 2, "expected inputs [coarse_logits, refined_logits], found " + model.inputNames());
+        for (String in : model.inputNames()) {
+            long[] s = model.inputShape(in);
+            model.require(s.length == 2 && s[1] == classes, "input " + in + " is " + Arrays.toString(s) + ", expected [N, " + classes + "]");
+        }
+        long[] out = model.outputShape(model.outputNames().get(0));
+        model.require(out.length == 2 && out[1] == classes, "output is " + Arrays.toString(out) + ", expected [N, " + classes + "]");
+        this.model = model;
+        this.classes = classes;
+    }
+
+    /** Fused logits {@code [N, C]} of the refined pixels. */
+    public float[] fuseLogits(RefinedPixels r) {
+        int n = r.selection().count();
+        if (n == 0) {
+            return new float[0];
+        }
+        return model.run(new float[][] {r.coarse(), r.refined()}, new long[][] {{n, classes}, {n, classes}}, null, null);
+    }
+
+    /** The full-resolution label map: coarse everywhere, fused logits at the refined pixels. */
+    public LabelMap fuse(CoarseLogits logits, RefinedPixels r) {
+        int w = logits.mapping().frameW;
+        int h = logits.mapping().frameH;
+        byte[] labels = new byte[w * h];
+        logits.upsampleArgmax(labels);
+        float[] fused = fuseLogits(r);
+        int[] px = r.selection().pixels();
+        for (int i = 0; i < r.selection().count(); i++) {
+            labels[px[i]] = (byte) CoarseLogits.argmax(fused, i * classes, classes);
+        }
+        return new LabelMap(w, h, labels);
+    }
+}

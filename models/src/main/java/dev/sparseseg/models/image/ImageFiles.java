@@ -1,0 +1,66 @@
+package dev.sparseseg.models.image;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reading frames and label maps from image files (PNG, JPEG) with the JDK's ImageIO. */
+public final class ImageFiles {
+    private ImageFiles() {
+    }
+
+    public static RgbFrame readRgb(Path file) throws IOException {
+        return decodeRgb(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Decodes an encoded image (PNG, JPEG) to RGB; {@code source} names it in errors. */
+    public static RgbFrame decodeRgb(byte[] encoded, String source) throws IOException {
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
+        if (img == null) {
+            throw new IOException(source + " is not a readable PNG or JPEG image");
+        }
+        return fromImage(img);
+    }
+
+    public static RgbFrame fromImage(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] rgb = new byte[w * h * 3];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int p = row[x];
+                int i = (y * w + x) * 3;
+                rgb[i] = (byte) (p >> 16);
+                rgb[i + 1] = (byte) (p >> 8);
+                rgb[i + 2] = (byte) p;
+            }
+        }
+        return new RgbFrame(w, h, rgb);
+    }
+
+    /** Reads a single-channel 8-bit label image (class id per pixel). */
+    public static LabelMap readLabels(Path file) throws IOException {
+        BufferedImage img = ImageIO.read(file.toFile());
+        if (img == null) {
+            throw new IOException(file + " is not a readable image");
+        }
+        Raster r = img.getRaster();
+        if (r.getNumBands() != 1) {
+            throw new IOException(file + " has " + r.getNumBands() + " channels; a label map has one");
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] px = r.getPixels(0, 0, w, h, (int[]) null);
+        byte[] labels = new byte[w * h];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) px[i];
+        }
+        return new LabelMap(w, h, labels);
+    }
+}

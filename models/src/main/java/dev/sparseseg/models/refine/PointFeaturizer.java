@@ -1,0 +1,78 @@
+package dev.sparseseg.models.refine;
+
+import dev.sparseseg.models.coarse.CoarseLogits;
+import dev.sparseseg.models.coarse.GridMapping;
+import dev.sparseseg.models.image.RgbFrame;
+import dev.sparseseg.models.select.Selection;
+
+/**
+ * Per-pixel features for the refiner, gathered at full resolution for selected pixels only.
+ *
+ * <p>Layout of one row (the training code, {@code sparseseg_train/features.py}, builds the same):
+ * <ol>
+ *   <li>RGB patch: for each dilation d, for dy, dx in -r..r (r = (size-1)/2), the
+ *       normalised R, G, B of pixel (x + dx*d, y + dy*d), clamped to the frame edge;</li>
+ *   <li>the pixel's fractional position between coarse cells (y, then x).</li>
+ * </ol>
+ * The bilinear-upsampled coarse logits go to the refiner as a second input; their softmax
+ * and entropy are computed inside the ONNX graph, where exp is vectorised.
+ */
+public final class PointFeaturizer {
+    private final int patch;
+    private final int[] dilations;
+    private final float[] scale = new float[3];
+    private final float[] shift = new float[3];
+    private final int classes;
+
+    public PointFeaturizer(int patch, int[] dilations, float[] mean, float[] std, int classes) {
+        this.patch = patch;
+        this.dilations = dilations.clone();
+        this.classes = classes;
+        for (int c = 0; c < 3; c++) {
+            scale[c] = 1f / (255f * std[c]);
+            shift[c] = -mean[c] / std[c];
+        }
+    }
+
+    public static int featureCount(int patch, int dilations) {
+        return dilations * patch * patch * 3 + 2;
+    }
+
+    public int featureCount() {
+        return featureCount(patch, dilations.length);
+    }
+
+    /**
+     * Fills {@code feats} ([N, F]) and {@code coarse} ([N, C], the upsampled coarse logits)
+     * for the selected pixels. Arrays must hold at least N rows.
+     */
+    public void featurize(RgbFrame frame, CoarseLogits logits, Selection sel, float[] feats, float[] coarse) {
+        int f = featureCount();
+        int r = patch / 2;
+        int w = frame.width();
+        int h = frame.height();
+        byte[] rgb = frame.rgb();
+        GridMapping m = logits.mapping();
+        for (int i = 0; i < sel.count(); i++) {
+            int p = sel.pixels()[i];
+            int x = p % w;
+            int y = p / w;
+            int o = i * f;
+            for (int d : dilations) {
+                for (int dy = -r; dy <= r; dy++) {
+                    int sy = Math.min(Math.max(y + dy * d, 0), h - 1);
+                    for (int dx = -r; dx <= r; dx++) {
+                        int sx = Math.min(Math.max(x + dx * d, 0), w - 1);
+                        int s = (sy * w + sx) * 3;
+                        feats[o++] = (rgb[s] & 0xFF) * scale[0] + shift[0];
+                        feats[o++] = (rgb[s + 1] & 0xFF) * scale[1] + shift[1];
+                        feats[o++] = (rgb[s + 2] & 0xFF) * scale[2] + shift[2];
+                    }
+                }
+            }
+            logits.sample(x, y, coarse, i * classes);
+            feats[o] = m.fracY(y);
+            feats[o + 1] = m.fracX(x);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sparseseg.models.refine;
+
+import dev.sparseseg.models.card.ModelCard;
+import dev.sparseseg.models.coarse.CoarseLogits;
+import dev.sparseseg.models.image.RgbFrame;
+import dev.sparseseg.models.runtime.OnnxModel;
+import dev.sparseseg.models.select.Selection;
+
+import java.util.Arrays;
+
+/**
+ * Stage 3: refined logits for the selected pixels only. The ONNX refiner takes
+ * {@code features [N, F]} and {@code coarse_logits [N, C]} and returns {@code [N, C]};
+ * its cost grows with N, not with the frame.
+ */
+public final class SparseRefiner {
+    private final OnnxModel model;
+    private final PointFeaturizer featurizer;
+    private final int classes;
+
+    /**
+     * @param segmenter the card of the coarse model whose logits this refiner was trained on
+     *                  (its normalisation is reused for the RGB features)
+     */
+    public SparseRefiner(OnnxModel model, ModelCard segmenter) {
+        ModelCard card = model.card();
+        if (!ModelCard.REFINER.equals(card.role)) {
+            throw new IllegalArgumentException("model " + card.name + " has role " + card.role + ", not refiner");
+        }
+        this.classes = card.numClasses();
+        model.require(classes == segmenter.numClasses(), "refiner has " + classes + " classes, coarse model "
+                + segmenter.name + " has " + segmenter.numClasses());
+        this.featurizer = new PointFeaturizer(card.patchSize, card.patchDilations, segmenter.mean, segmenter.std, classes);
+        int f = featurizer.featureCount();
+        model.require(card.featureCount == f, "card says " + card.featureCount + " features, its patch settings give " + f);
+        model.require(model.inputNames().size() == 2, "expected inputs [features, coarse_logits], found " + model.inputNames());
+        model.require(matches(model.inputShape(model.inputNames().get(0)), f),
+                "features input is " + Arrays.toString(model.inputShape(model.inputNames().get(0))) + ", expected [N, " + f + "]");
+        model.require(matches(model.inputShape(model.inputNames().get(1)), classes),
+                "coarse_logits input is " + Arrays.toString(model.inputShape(model.inputNames().get(1))) + ", expected [N, " + classes + "]");
+        model.require(matches(model.outputShape(model.outputNames().get(0)), classes),
+                "output is " + Arrays.toString(model.outputShape(model.outputNames().get(0))) + ", expected [N, " + classes + "]");
+        this.model = model;
+    }
+
+    /** [N, k] with N dynamic (or any) and k fixed. */
+    static boolean matches(long[] shape, int k) {
+        return shape.length == 2 && shape[1] == k;
+    }
+
+    public int featureCount() {
+        return featurizer.featureCount();
+    }
+
+    public RefinedPixels refine(RgbFrame frame, CoarseLogits logits, Selection sel) {
+        int n = sel.count();
+        float[] coarse = new float[n * classes];
+        if (n == 0) {
+            return new RefinedPixels(sel, classes, coarse, new float[0]);
+        }
+        int f = featurizer.featureCount();
+        float[] feats = new float[n * f];
+        featurizer.featurize(frame, logits, sel, feats, coarse);
+        float[] refined = model.run(new float[][] {feats, coarse},
+                new long[][] {{n, f}, {n, classes}}, null, null);
+        return new RefinedPixels(sel, classes, coarse, refined);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.sparseseg.models.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.sparseseg.models.card.ModelCard;
+import dev.sparseseg.models.card.ModelLoadException;
+import dev.sparseseg.models.card.ModelSource;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One ONNX Runtime session with its card. Runs float tensors in, float tensors out;
+ * every native tensor and result is closed before {@link #run} returns.
+ *
+ * <p>Not thread-safe by contract (buffers are reused): one instance per operator.
+ */
+public final class OnnxModel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OnnxModel.class.getName());
+
+    private final ModelCard card;
+    private final String file;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final List<String> inputNames;
+    private final List<String> outputNames;
+    private final Map<String, long[]> inputShapes = new LinkedHashMap<>();
+    private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
+    private final Device device;
+    private boolean closed;
+
+    private OnnxModel(ModelCard card, String file, OrtEnvironment env, OrtSession session, Device device) throws OrtException {
+        this.card = card;
+        this.file = file;
+        this.env = env;
+        this.session = session;
+        this.device = device;
+        this.inputNames = new ArrayList<>(session.getInputNames());
+        this.outputNames = new ArrayList<>(session.getOutputNames());
+        for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+            inputShapes.put(e.getKey(), shapeOf(e.getValue()));
+        }
+        for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+            outputShapes.put(e.getKey(), shapeOf(e.getValue()));
+        }
+    }
+
+    /** Loads the model a card names, on {@code device} (CPU fallback with a warning if CUDA is missing). */
+    public static OnnxModel load(ModelSource source, String cardName, Device device, int threads) {
+        ModelCard card = source.card(cardName);
+        String file = source.describe(card.onnx);
+        byte[] bytes = source.onnxBytes(card, cardName);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            opts.setIntraOpNumThreads(threads);
+            opts.setInterOpNumThreads(1);
+            Device used = device.cuda() ? addCuda(opts, device) : Device.CPU;
+            OrtSession session;
+            try {
+                session = env.createSession(bytes, opts);
+            } catch (OrtException e) {
+                throw new ModelLoadException("ONNX file " + file + " cannot be loaded (corrupt or not an ONNX model): "
+                        + e.getMessage(), e);
+            }
+            return new OnnxModel(card, file, env, session, used);
+        } catch (OrtException e) {
+            throw new ModelLoadException("ONNX file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Device addCuda(OrtSession.SessionOptions opts, Device device) {
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            LOG.log(System.Logger.Level.WARNING, "CUDA requested ({0}) but this ONNX Runtime build has no CUDA provider "
+                    + "(build with -Pgpu); running on CPU", device);
+            return Device.CPU;
+        }
+        try {
+            opts.addCUDA(device.index());
+            return device;
+        } catch (OrtException e) {
+            LOG.log(System.Logger.Level.WARNING, "CUDA device {0} unavailable ({1}); running on CPU", device, e.getMessage());
+            return Device.CPU;
+        }
+    }
+
+    private static long[] shapeOf(NodeInfo info) {
+        return info.getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
+    }
+
+    public ModelCard card() {
+        return card;
+    }
+
+    /** The ONNX file, for messages. */
+    public String file() {
+        return file;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public List<String> inputNames() {
+        return inputNames;
+    }
+
+    public List<String> outputNames() {
+        return outputNames;
+    }
+
+    /** Declared shape of an input, -1 for dynamic axes. */
+    public long[] inputShape(String name) {
+        return inputShapes.get(name);
+    }
+
+    public long[] outputShape(String name) {
+        return outputShapes.get(name);
+    }
+
+    /**
+     * Runs the model on float inputs (in input order) and returns the first output,
+     * copied into {@code out} (grown if too small). The output's shape goes to {@code shapeOut}.
+     */
+    public float[] run(float[][] inputs, long[][] shapes, float[] out, long[][] shapeOut) {
+        List<OnnxTensor> tensors = new ArrayList<>(inputs.length);
+        try {
+            Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+            for (int i = 0; i < inputs.length; i++) {
+                int n = Math.toIntExact(product(shapes[i]));
+                OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(inputs[i], 0, n), shapes[i]);
+                tensors.add(t);
+                feed.put(inputNames.get(i), t);
+            }
+            try (OrtSession.Result result = session.run(feed)) {
+                OnnxTensor o = (OnnxTensor) result.get(0);
+                long[] shape = o.getInfo().getShape();
+                int n = Math.toIntExact(product(shape));
+                float[] dst = out != null && out.length >= n ? out : new float[n];
+                o.getFloatBuffer().get(dst, 0, n);
+                if (shapeOut != null) {
+                    shapeOut[0] = shape;
+                }
+                return dst;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("inference failed in " + file + ": " + e.getMessage(), e);
+        } finally {
+            tensors.forEach(OnnxTensor::close);
+        }
+    }
+
+    static long product(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Refuses the model unless {@code check} holds, naming the file and the mismatch. */
+    public void require(boolean check, String mismatch) {
+        if (!check) {
+            close();
+            throw new ModelLoadException("ONNX file " + file + " does not match its card (" + card.name + "): " + mismatch);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + file + ": " + e.getMessage());
+        }
+    }
+}

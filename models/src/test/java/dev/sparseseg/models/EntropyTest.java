@@ -1,0 +1,44 @@
+package dev.sparseseg.models;
+
+import dev.sparseseg.models.select.Entropy;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class EntropyTest {
+    @Test
+    void uniformLogitsHaveEntropyLnC() {
+        assertEquals(Math.log(11), Entropy.of(new float[11], 0, 1, 11), 1e-6);
+    }
+
+    @Test
+    void twoClassCaseMatchesHandComputation() {
+        // p = (0.25, 0.75): H = -(0.25 ln 0.25 + 0.75 ln 0.75) = 0.562335
+        float[] logits = {0f, (float) Math.log(3)};
+        assertEquals(0.562335, Entropy.of(logits, 0, 1, 2), 1e-5);
+    }
+
+    @Test
+    void confidentLogitsHaveNearZeroEntropyAndLargeValuesDoNotOverflow() {
+        assertEquals(0.0, Entropy.of(new float[] {1000f, 0f, 0f}, 0, 1, 3), 1e-6);
+        assertEquals(Math.log(2), Entropy.of(new float[] {5000f, 5000f}, 0, 1, 2), 1e-6);
+    }
+
+    @Test
+    void stridedReadPicksChannelsOfOneCell() {
+        // Two cells, two classes, planar layout [c0 cell0, c0 cell1, c1 cell0, c1 cell1]
+        float[] planar = {0f, 9f, 0f, -9f};
+        assertEquals(Math.log(2), Entropy.of(planar, 0, 2, 2), 1e-6);
+        assertEquals(0.0, Entropy.of(planar, 1, 2, 2), 1e-6);
+    }
+
+    @Test
+    void softmaxSumsToOneAndReturnsEntropy() {
+        float[] logits = {1f, 2f, 3f};
+        float[] p = new float[3];
+        float h = Entropy.softmax(logits, 0, 3, p, 0);
+        assertEquals(1.0, p[0] + p[1] + p[2], 1e-6);
+        assertEquals(Math.exp(3) / (Math.exp(1) + Math.exp(2) + Math.exp(3)), p[2], 1e-6);
+        assertEquals(Entropy.of(logits, 0, 1, 3), h, 1e-6);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.sparseseg.models;
+
+import dev.sparseseg.models.coarse.CoarseLogits;
+import dev.sparseseg.models.coarse.GridMapping;
+import dev.sparseseg.models.select.EntropySelector;
+import dev.sparseseg.models.select.Selection;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SelectionTest {
+    /**
+     * 2x2 grid, 2 classes, over a 4x4 frame (each cell covers a 2x2 block).
+     * Cell entropies: cell0 ~0, cell1 = ln 2 (0.693), cell2 0.582, cell3 ~0.
+     */
+    static CoarseLogits grid() {
+        float[] c0 = {10f, 0f, 1f, -10f};
+        float[] c1 = {0f, 0f, 0f, 0f};
+        float[] data = new float[8];
+        System.arraycopy(c0, 0, data, 0, 4);
+        System.arraycopy(c1, 0, data, 4, 4);
+        // cell2: logits (1, 0) -> H = 0.5822; cell3: (-10, 0) -> ~0
+        return new CoarseLogits(data, 2, new GridMapping(4, 4, 2, 2));
+    }
+
+    @Test
+    void thresholdSelectsCellsExpandedByNearestNeighbour() {
+        Selection s = new EntropySelector(0.6, 0).select(grid());
+        // only cell1 (top-right block): pixels (2,0),(3,0),(2,1),(3,1)
+        assertArrayEquals(new int[] {2, 3, 6, 7}, s.pixels());
+        assertEquals(0.25, s.fraction(), 1e-9);
+    }
+
+    @Test
+    void lowerThresholdAddsTheNextCell() {
+        Selection s = new EntropySelector(0.5, 0).select(grid());
+        assertArrayEquals(new int[] {2, 3, 6, 7, 8, 9, 12, 13}, s.pixels());
+    }
+
+    @Test
+    void budgetKeepsTheMostUncertainCellsThatFit() {
+        // Budget of 6 pixels: cell1 (4 px, H=0.69) fits, cell2 (4 px, H=0.58) would exceed it.
+        Selection s = new EntropySelector(0.0, 6).select(grid());
+        assertArrayEquals(new int[] {2, 3, 6, 7}, s.pixels());
+        Selection all = new EntropySelector(0.0, 16).select(grid());
+        assertEquals(16, all.count());
+    }
+
+    @Test
+    void nothingAboveThresholdSelectsNothing() {
+        assertEquals(0, new EntropySelector(1.0, 0).select(grid()).count());
+    }
+
+    @Test
+    void badSettingsAreRefusedWithTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EntropySelector(-0.1, 0));
+        assertEquals("entropy threshold -0.1 must be >= 0", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new EntropySelector(0.1, -5));
+    }
+
+    @Test
+    void nonIntegerScalesMapEveryPixelToACell() {
+        GridMapping m = new GridMapping(7, 5, 3, 2);
+        for (int p = 0; p < 35; p++) {
+            int cell = m.cellOf(p);
+            assertEquals(true, cell >= 0 && cell < 6);
+        }
+        assertArrayEquals(new int[] {0, 0, 0, 1, 1, 2, 2}, m.cellX); // floor(x * 3/7)
+    }
+}

@@ -1,0 +1,1 @@
+"""SparseSeg training and ONNX export (PyTorch). The product never imports this."""

@@ -1,0 +1,95 @@
+"""SparseRefine's per-frame pipeline in PyTorch, mirroring the Java engine exactly.
+
+Java counterparts: Preprocess (area resize), GridMapping (bilinear / nearest maps),
+EntropySelector (cell entropy, nearest expansion), PointFeaturizer (feature layout:
+RGB patch, then the fractional position y, x; coarse softmax and entropy are computed
+inside the refiner graph).
+"""
+import math
+import torch
+import torch.nn.functional as F
+
+from .data import MEAN, STD
+from .nets import entropy
+
+
+def scaled_side(side, scale):
+    return max(1, int(math.floor(side * scale + 0.5)))
+
+
+def normalise(img_u8):
+    """uint8 [H,W,3] (numpy or tensor) -> float [3,H,W] normalised."""
+    x = torch.as_tensor(img_u8).permute(2, 0, 1).float() / 255.0
+    return (x - torch.tensor(MEAN).view(3, 1, 1)) / torch.tensor(STD).view(3, 1, 1)
+
+
+def model_input(img_u8, scale):
+    x = torch.as_tensor(img_u8).permute(2, 0, 1).float().unsqueeze(0) / 255.0
+    H, W = x.shape[2:]
+    h, w = scaled_side(H, scale), scaled_side(W, scale)
+    if (h, w) != (H, W):
+        x = F.interpolate(x, size=(h, w), mode="area")
+    return (x - torch.tensor(MEAN).view(1, 3, 1, 1)) / torch.tensor(STD).view(1, 3, 1, 1)
+
+
+def coarse_logits(model, img_u8, scale):
+    with torch.no_grad():
+        return model(model_input(img_u8, scale))[0]
+
+
+def nearest_index(n_in, n_out):
+    scale = torch.tensor(n_in / n_out, dtype=torch.float32)
+    return torch.clamp(torch.floor(torch.arange(n_out, dtype=torch.float32) * scale).long(), max=n_in - 1)
+
+
+def linear_frac(n_in, n_out):
+    scale = torch.tensor(n_in / n_out, dtype=torch.float32)
+    src = torch.clamp(scale * (torch.arange(n_out, dtype=torch.float32) + 0.5) - 0.5, min=0)
+    lo = torch.clamp(src.long(), max=n_in - 1)
+    return src - lo.float()
+
+
+def select_mask(logits, H, W, threshold):
+    """Boolean [H,W]: cells with entropy > threshold, expanded by nearest neighbour."""
+    C, gh, gw = logits.shape
+    h = entropy(logits, dim=0)[0]
+    chosen = h > threshold
+    return chosen[nearest_index(gh, H)][:, nearest_index(gw, W)], h
+
+
+def upsample(logits, H, W):
+    return F.interpolate(logits.unsqueeze(0), size=(H, W), mode="bilinear", align_corners=False)[0]
+
+
+def point_features(img_u8, logits, idx, patch=3, dilations=(1,)):
+    """Features [N,F] and upsampled coarse logits [N,C] for flat pixel indices idx (row-major)."""
+    H, W = img_u8.shape[:2]
+    C, gh, gw = logits.shape
+    ys, xs = idx // W, idx % W
+    norm = normalise(img_u8)
+    r = patch // 2
+    parts = []
+    for d in dilations:
+        for dy in range(-r, r + 1):
+            sy = torch.clamp(ys + dy * d, 0, H - 1)
+            for dx in range(-r, r + 1):
+                sx = torch.clamp(xs + dx * d, 0, W - 1)
+                parts.append(norm[:, sy, sx].t())
+    up = upsample(logits, H, W).reshape(C, -1)[:, idx].t().contiguous()
+    parts += [linear_frac(gh, H)[ys].unsqueeze(1), linear_frac(gw, W)[xs].unsqueeze(1)]
+    return torch.cat(parts, dim=1), up
+
+
+def neighbours(idx, H, W):
+    """[N,9] indices of each selected pixel's 3x3 neighbours among the selected, N for missing."""
+    n = idx.shape[0]
+    table = torch.full((H * W,), n, dtype=torch.long)
+    table[idx] = torch.arange(n)
+    ys, xs = idx // W, idx % W
+    cols = []
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            y, x = ys + dy, xs + dx
+            ok = (y >= 0) & (y < H) & (x >= 0) & (x < W)
+            cols.append(torch.where(ok, table[torch.clamp(y, 0, H - 1) * W + torch.clamp(x, 0, W - 1)], n))
+    return torch.stack(cols, dim=1)

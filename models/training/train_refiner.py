@@ -1,0 +1,169 @@
+"""Train the sparse refiner and the gated ensembler on the coarse model's selected pixels.
+
+The backbone is frozen. For every train frame (and its mirror) the coarse logits at
+--scale are computed once; pixels whose coarse cell entropy exceeds --train-threshold
+are the training set, as in the paper. The threshold for inference is then chosen on
+val by a sweep (see --sweep), which prints mIoU and refined fraction per threshold.
+
+    /usr/bin/python3 models/training/train_refiner.py --backbone RUN/best.pt --out RUN_REFINER
+"""
+import argparse, json, os, random, time
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from sparseseg_train.data import load_split, default_root, confusion, miou, IGNORE
+from sparseseg_train.features import coarse_logits, select_mask, point_features, neighbours, upsample
+from sparseseg_train.nets import SegNetLite, PointRefiner, SparseConvRefiner, GatedEnsembler
+
+
+def feature_count(patch, dilations):
+    return len(dilations) * patch * patch * 3 + 2
+
+
+def build_refiner(kind, nfeat, hidden):
+    if kind == "point":
+        return PointRefiner(nfeat, hidden)
+    return SparseConvRefiner(nfeat, hidden)
+
+
+def refine(refiner, kind, feats, l1, idx, H, W):
+    if kind == "point":
+        return refiner(feats, l1)
+    return refiner(feats, l1, neighbours(idx, H, W))
+
+
+def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rng, flip):
+    """Per frame: (features, coarse logits, labels, pixel idx) of selected, labelled pixels."""
+    out = []
+    for i in range(len(imgs)):
+        for f in ([False, True] if flip else [False]):
+            img = np.ascontiguousarray(imgs[i][:, ::-1]) if f else imgs[i]
+            lab = np.ascontiguousarray(labs[i][:, ::-1]) if f else labs[i]
+            H, W = lab.shape
+            lg = coarse_logits(model, img, scale)
+            mask, _ = select_mask(lg, H, W, threshold)
+            sel = mask.reshape(-1)
+            if per_image:
+                sel = sel & torch.from_numpy(lab.reshape(-1) != IGNORE)
+            idx = torch.nonzero(sel).squeeze(1)
+            if idx.numel() == 0:
+                continue
+            if per_image and idx.numel() > per_image:
+                # A point head sees pixels independently, so a random subset per frame loses nothing.
+                idx = torch.sort(idx[torch.randperm(idx.numel(), generator=rng)[:per_image]]).values
+            feats, l1 = point_features(img, lg, idx, patch, dilations)
+            y = torch.from_numpy(lab.reshape(-1).astype(np.int64))[idx]
+            out.append((feats, l1, y, idx, H, W))
+    return out
+
+
+def evaluate(model, refiner, ensembler, kind, imgs, labs, scale, thresholds, patch, dilations):
+    """Confusions for dense-low and for sparse at each threshold; refined fractions."""
+    confs = {t: np.zeros((11, 11), np.int64) for t in thresholds}
+    low = np.zeros((11, 11), np.int64)
+    frac = {t: 0.0 for t in thresholds}
+    refiner.eval(); ensembler.eval()
+    with torch.no_grad():
+        for img, lab in zip(imgs, labs):
+            H, W = lab.shape
+            lg = coarse_logits(model, img, scale)
+            base = upsample(lg, H, W).argmax(0).reshape(-1)
+            low += confusion(base.numpy(), lab.reshape(-1))
+            for t in thresholds:
+                mask, _ = select_mask(lg, H, W, t)
+                idx = torch.nonzero(mask.reshape(-1)).squeeze(1)
+                pred = base.clone()
+                if idx.numel() > 0:
+                    feats, l1 = point_features(img, lg, idx, patch, dilations)
+                    l2 = refine(refiner, kind, feats, l1, idx, H, W)
+                    pred[idx] = ensembler(l1, l2).argmax(1)
+                confs[t] += confusion(pred.numpy(), lab.reshape(-1))
+                frac[t] += idx.numel() / (H * W) / len(imgs)
+    refiner.train(); ensembler.train()
+    return low, confs, frac
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=default_root())
+    ap.add_argument("--backbone", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--kind", choices=["point", "sparseconv"], default="point")
+    ap.add_argument("--scale", type=float, default=0.5)
+    ap.add_argument("--train-threshold", type=float, default=0.2)
+    ap.add_argument("--patch", type=int, default=3)
+    ap.add_argument("--dilations", default="1")
+    ap.add_argument("--hidden", type=int, default=32)
+    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--per-image", type=int, default=4000, help="pixels sampled per frame (point head)")
+    ap.add_argument("--sweep", default="0.05,0.1,0.2,0.3,0.4,0.5,0.6,0.8,1.0")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N frames of each split (smoke tests)")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed); rng = random.Random(a.seed)
+    gen = torch.Generator().manual_seed(a.seed)
+    dil = tuple(int(d) for d in a.dilations.split(","))
+    t0 = time.time()
+    model = SegNetLite(); model.load_state_dict(torch.load(a.backbone)); model.eval()
+    timgs, tlabs, _ = load_split(a.data, "train")
+    vimgs, vlabs, _ = load_split(a.data, "val")
+    if a.limit:
+        timgs, tlabs, vimgs, vlabs = timgs[:a.limit], tlabs[:a.limit], vimgs[:a.limit], vlabs[:a.limit]
+    frames = collect(model, timgs, tlabs, a.scale, a.train_threshold, a.patch, dil, a.per_image if a.kind == "point" else 0, gen,
+                     flip=a.kind == "point")
+    npx = sum(f[0].shape[0] for f in frames)
+    print(f"collected {npx} selected pixels from {len(frames)} frames in {time.time() - t0:.0f}s", flush=True)
+    nfeat = feature_count(a.patch, dil)
+    refiner = build_refiner(a.kind, nfeat, a.hidden)
+    ensembler = GatedEnsembler()
+    counts = np.bincount(tlabs[tlabs != IGNORE].ravel(), minlength=11).astype(np.float64)
+    weights = torch.tensor(1.0 / np.log(1.10 + counts / counts.sum()), dtype=torch.float32)
+    params = list(refiner.parameters()) + list(ensembler.parameters())
+    opt = torch.optim.Adam(params, lr=2e-3)
+    if a.kind == "point":
+        X = torch.cat([f[0] for f in frames]); L1 = torch.cat([f[1] for f in frames]); Y = torch.cat([f[2] for f in frames])
+        steps_per_epoch = (X.shape[0] + 8191) // 8192
+    else:
+        steps_per_epoch = len(frames)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=a.epochs * steps_per_epoch)
+    for ep in range(a.epochs):
+        tot = 0.0
+        if a.kind == "point":
+            perm = torch.randperm(X.shape[0])
+            for s in range(steps_per_epoch):
+                b = perm[s * 8192:(s + 1) * 8192]
+                l2 = refiner(X[b], L1[b])
+                fused = ensembler(L1[b], l2)
+                loss = F.cross_entropy(l2, Y[b], weight=weights) + F.cross_entropy(fused, Y[b], weight=weights)
+                opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item()
+        else:
+            order = list(range(len(frames))); rng.shuffle(order)
+            for i in order:
+                feats, l1, y, idx, H, W = frames[i]
+                l2 = refine(refiner, a.kind, feats, l1, idx, H, W)
+                fused = ensembler(l1, l2)
+                loss = F.cross_entropy(l2, y, weight=weights, ignore_index=IGNORE) + \
+                    F.cross_entropy(fused, y, weight=weights, ignore_index=IGNORE)
+                opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item()
+        print(f"epoch {ep + 1} loss {tot / steps_per_epoch:.4f} {time.time() - t0:.0f}s", flush=True)
+    thresholds = [float(t) for t in a.sweep.split(",")]
+    low, confs, frac = evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, a.scale, thresholds, a.patch, dil)
+    result = {"args": vars(a), "train_seconds": time.time() - t0, "feature_count": nfeat,
+              "val_dense_low_miou": miou(low)[0], "sweep": []}
+    print(f"val dense-low mIoU {miou(low)[0]:.2f}")
+    for t in thresholds:
+        m = miou(confs[t])[0]
+        result["sweep"].append({"threshold": t, "miou": m, "refined_fraction": frac[t]})
+        print(f"val sparse threshold {t:.3f}: mIoU {m:.2f} refined {100 * frac[t]:.1f}%")
+    torch.save({"refiner": refiner.state_dict(), "ensembler": ensembler.state_dict(), "kind": a.kind,
+                "hidden": a.hidden, "patch": a.patch, "dilations": dil, "scale": a.scale}, os.path.join(a.out, "refiner.pt"))
+    with open(os.path.join(a.out, "result.json"), "w") as f:
+        json.dump(result, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
