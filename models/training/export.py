@@ -13,8 +13,8 @@ import torch
 from PIL import Image
 
 from sparseseg_train.data import CLASSES, COLOURS, MEAN, STD
-from sparseseg_train.features import coarse_logits, select_mask, point_features, upsample
-from sparseseg_train.nets import SegNetLite, PointRefiner, GatedEnsembler, NUM_CLASSES
+from sparseseg_train.features import coarse_logits, select_mask, point_features, upsample, neighbours
+from sparseseg_train.nets import SegNetLite, PointRefiner, SparseConvRefiner, GatedEnsembler, NUM_CLASSES
 
 OPSET = 13
 
@@ -37,6 +37,19 @@ def synthetic_frame(seed=1234, w=96, h=72):
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
+class ForeignSegmenter(torch.nn.Module):
+    """A stand-in for a third-party segmentation model: other input name, stride 8, no
+    normalisation. Random weights; it only proves the engine is not tied to our backbone."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(3)
+        self.conv = torch.nn.Conv2d(3, NUM_CLASSES, 8, stride=8)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
 def write_bin(path, arr, dtype):
     np.ascontiguousarray(arr, dtype=dtype).astype(np.dtype(dtype).newbyteorder("<")).tofile(path)
 
@@ -48,46 +61,70 @@ def main():
     ap.add_argument("--threshold", type=float, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--fixture", required=True)
+    ap.add_argument("--dense", default=None, help="optional full-resolution backbone checkpoint (dense-full baseline)")
     ap.add_argument("--provenance", default=None, help="JSON with training commands, times and val figures per model")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True); os.makedirs(a.fixture, exist_ok=True)
     prov = json.load(open(a.provenance)) if a.provenance else {}
 
     seg = SegNetLite(); seg.load_state_dict(torch.load(a.backbone)); seg.eval()
+
+    def export_segmenter(model, path):
+        torch.onnx.export(model, torch.zeros(1, 3, 180, 240), path,
+                          input_names=["image"], output_names=["logits"], opset_version=OPSET,
+                          dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
+                                        "logits": {0: "batch", 2: "grid_height", 3: "grid_width"}})
     ck = torch.load(a.refiner)
-    assert ck["kind"] == "point", "only the point-head refiner is exported"
     nfeat = len(ck["dilations"]) * ck["patch"] ** 2 * 3 + 2
-    ref = PointRefiner(nfeat, ck["hidden"]); ref.load_state_dict(ck["refiner"]); ref.eval()
+    sparse_conv = ck["kind"] == "sparseconv"
+    ref = (SparseConvRefiner if sparse_conv else PointRefiner)(nfeat, ck["hidden"])
+    ref.load_state_dict(ck["refiner"]); ref.eval()
     ens = GatedEnsembler(); ens.load_state_dict(ck["ensembler"]); ens.eval()
 
-    torch.onnx.export(seg, torch.zeros(1, 3, 180, 240), os.path.join(a.out, "segmenter.onnx"),
-                      input_names=["image"], output_names=["logits"], opset_version=OPSET,
-                      dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
-                                    "logits": {0: "batch", 2: "grid_height", 3: "grid_width"}})
+    export_segmenter(seg, os.path.join(a.out, "segmenter.onnx"))
     n = 7
-    torch.onnx.export(ref, (torch.zeros(n, nfeat), torch.zeros(n, NUM_CLASSES)), os.path.join(a.out, "refiner.onnx"),
-                      input_names=["features", "coarse_logits"], output_names=["refined_logits"], opset_version=OPSET,
-                      dynamic_axes={"features": {0: "N"}, "coarse_logits": {0: "N"}, "refined_logits": {0: "N"}})
+    ref_args = (torch.zeros(n, nfeat), torch.zeros(n, NUM_CLASSES))
+    ref_inputs = ["features", "coarse_logits"]
+    if sparse_conv:
+        ref_args += (torch.full((n, 9), n, dtype=torch.long),)
+        ref_inputs.append("neighbours")
+    torch.onnx.export(ref, ref_args, os.path.join(a.out, "refiner.onnx"),
+                      input_names=ref_inputs, output_names=["refined_logits"], opset_version=OPSET,
+                      dynamic_axes={**{k: {0: "N"} for k in ref_inputs}, "refined_logits": {0: "N"}})
     torch.onnx.export(ens, (torch.zeros(n, NUM_CLASSES), torch.zeros(n, NUM_CLASSES)), os.path.join(a.out, "ensembler.onnx"),
                       input_names=["coarse_logits", "refined_logits"], output_names=["logits"], opset_version=OPSET,
                       dynamic_axes={"coarse_logits": {0: "N"}, "refined_logits": {0: "N"}, "logits": {0: "N"}})
 
     common = {"classes": classes()}
+    seg_common = {"role": "segmenter", "mean": list(MEAN), "std": list(STD), "output_stride": 4,
+                  "input": "RGB in [0,1], normalised (v - mean) / std, NCHW, any height and width; "
+                           "shrink by area averaging (PyTorch interpolate mode=area)", **common}
     cards = {
-        "segmenter": {"name": "sparseseg-camvid-segmenter", "role": "segmenter", "onnx": "segmenter.onnx",
-                      "mean": list(MEAN), "std": list(STD), "output_stride": 4,
-                      "input": "RGB in [0,1], normalised (v - mean) / std, NCHW, any height and width; "
-                               "shrink by area averaging (PyTorch interpolate mode=area)", **common},
-        "refiner": {"name": "sparseseg-camvid-refiner", "role": "refiner", "onnx": "refiner.onnx",
+        "segmenter": {"name": "sparseseg-camvid-segmenter", "onnx": "segmenter.onnx", **seg_common},
+        "refiner": {"name": "sparseseg-camvid-refiner", "role": "refiner", "onnx": "refiner.onnx", "kind": ck["kind"],
                     "coarse_scale": ck["scale"], "entropy_threshold": a.threshold,
                     "patch_size": ck["patch"], "patch_dilations": list(ck["dilations"]),
                     "feature_count": nfeat, "hidden": ck["hidden"], **common},
         "ensembler": {"name": "sparseseg-camvid-ensembler", "role": "ensembler", "onnx": "ensembler.onnx", **common},
     }
+    if a.dense:
+        dense = SegNetLite(); dense.load_state_dict(torch.load(a.dense)); dense.eval()
+        export_segmenter(dense, os.path.join(a.out, "dense.onnx"))
+        cards["dense"] = {"name": "sparseseg-camvid-dense", "onnx": "dense.onnx", **seg_common}
     for name, card in cards.items():
         card.update({k: v for k, v in prov.get(name, {}).items()})
         with open(os.path.join(a.out, f"{name}.card.json"), "w") as f:
             json.dump(card, f, indent=1)
+
+    # A foreign coarse model for the engine's tests.
+    foreign_dir = os.path.join(a.fixture, "..", "foreign")
+    os.makedirs(foreign_dir, exist_ok=True)
+    torch.onnx.export(ForeignSegmenter().eval(), torch.zeros(1, 3, 64, 64), os.path.join(foreign_dir, "foreign.onnx"),
+                      input_names=["input.1"], output_names=["out"], opset_version=OPSET,
+                      dynamic_axes={"input.1": {0: "b", 2: "h", 3: "w"}, "out": {0: "b", 2: "gh", 3: "gw"}})
+    with open(os.path.join(foreign_dir, "segmenter.card.json"), "w") as f:
+        json.dump({"name": "foreign-stride8", "role": "segmenter", "onnx": "foreign.onnx",
+                   "mean": [0, 0, 0], "std": [1, 1, 1], **common}, f, indent=1)
 
     # Parity fixture.
     img = synthetic_frame()
@@ -98,7 +135,7 @@ def main():
         mask, _ = select_mask(lg, H, W, a.threshold)
         idx = torch.nonzero(mask.reshape(-1)).squeeze(1)
         feats, l1 = point_features(img, lg, idx, ck["patch"], ck["dilations"])
-        l2 = ref(feats, l1)
+        l2 = ref(feats, l1, neighbours(idx, H, W)) if sparse_conv else ref(feats, l1)
         fused = ens(l1, l2)
         labels = upsample(lg, H, W).argmax(0).reshape(-1)
         labels[idx] = fused.argmax(1)

@@ -6,6 +6,9 @@ taken against full-resolution labels after bilinear upsampling of the logits, wh
 is how the engine uses the model.
 
     /usr/bin/python3 models/training/train_backbone.py --out models/training/runs/backbone
+
+A dedicated full-resolution model (the dense baseline) is fine-tuned from it with
+--init, --scales near 1 and --select full.
 """
 import argparse, json, math, os, random, time
 import numpy as np
@@ -51,8 +54,8 @@ def class_weights(labs):
     return torch.tensor(1.0 / np.log(1.10 + p), dtype=torch.float32)
 
 
-def sample_batch(rng, imgs, labs, batch, crop_hw):
-    scale = rng.uniform(0.4, 1.25)
+def sample_batch(rng, imgs, labs, batch, crop_hw, scales):
+    scale = rng.uniform(*scales)
     ch, cw = crop_hw
     H, W = imgs.shape[1:3]
     wh, ww = min(H, round(ch / scale)), min(W, round(cw / scale))
@@ -83,6 +86,11 @@ def main():
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--scales", default="0.4,1.25", help="range of input scales drawn per batch")
+    ap.add_argument("--init", default=None, help="start from this checkpoint (fine-tuning)")
+    ap.add_argument("--select", choices=["both", "full", "low"], default="both",
+                    help="val mIoU that picks the checkpoint: mean of full and 0.5x, or one of them")
+    ap.add_argument("--warmup", type=int, default=200)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(a.threads)
@@ -91,15 +99,18 @@ def main():
     vimgs, vlabs, _ = load_split(a.data, "val")
     crop = tuple(int(v) for v in a.crop.split("x"))
     model = SegNetLite()
+    if a.init:
+        model.load_state_dict(torch.load(a.init))
+    scales = tuple(float(v) for v in a.scales.split(","))
     weights = class_weights(tlabs)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
-    warm = 200
+    warm = a.warmup
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda i: min(1.0, (i + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(i, a.iters) / a.iters)))
     best, log = -1.0, []
     t0 = time.time()
     for it in range(1, a.iters + 1):
-        x, y = sample_batch(rng, timgs, tlabs, a.batch, crop)
+        x, y = sample_batch(rng, timgs, tlabs, a.batch, crop, scales)
         logits = F.interpolate(model(x), size=y.shape[1:], mode="bilinear", align_corners=False)
         loss = F.cross_entropy(logits, y, weight=weights, ignore_index=IGNORE)
         opt.zero_grad(set_to_none=True)
@@ -110,7 +121,7 @@ def main():
         if it % a.eval_every == 0 or it == a.iters:
             full, _ = evaluate(model, vimgs, vlabs, 1.0)
             low, _ = evaluate(model, vimgs, vlabs, 0.5)
-            score = (full + low) / 2
+            score = {"both": (full + low) / 2, "full": full, "low": low}[a.select]
             log.append({"iter": it, "val_miou_full": full, "val_miou_low": low, "seconds": time.time() - t0})
             print(f"EVAL it {it} val mIoU full {full:.2f} low(0.5x) {low:.2f}", flush=True)
             if score > best:

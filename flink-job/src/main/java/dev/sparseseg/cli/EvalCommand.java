@@ -93,6 +93,11 @@ public final class EvalCommand implements Callable<Integer> {
             m.put("miou", r.miou());
             m.put("ms_median", r.msMedian());
             m.put("refined_fraction", r.refinedFraction());
+            Map<String, Double> st = new LinkedHashMap<>();
+            for (int k = 0; k < ModeReport.STAGES.length; k++) {
+                st.put(ModeReport.STAGES[k], r.stageMsMedian()[k]);
+            }
+            m.put("stage_ms_median", st);
             Map<String, Double> pc = new LinkedHashMap<>();
             for (int c = 0; c < names.length; c++) {
                 pc.put(names[c], Double.isNaN(r.perClass()[c]) ? null : r.perClass()[c]);

@@ -39,6 +39,8 @@ public final class ModelCard {
     /** Refiner: the coarse input scale and entropy threshold it was trained for. */
     @JsonProperty("coarse_scale") public Double coarseScale;
     @JsonProperty("entropy_threshold") public Double entropyThreshold;
+    /** Refiner: "point" (MLP per pixel, the default) or "sparseconv" (submanifold 3x3 convolutions). */
+    @JsonProperty("kind") public String kind;
     /** Refiner: RGB patch side and dilations of the point features. */
     @JsonProperty("patch_size") public Integer patchSize;
     @JsonProperty("patch_dilations") public int[] patchDilations;

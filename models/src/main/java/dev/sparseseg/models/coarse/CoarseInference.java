@@ -17,6 +17,7 @@ public final class CoarseInference {
     private final float[] std;
     private final int classes;
     private float[] input;
+    private GridMapping mapping;
 
     public CoarseInference(OnnxModel model, double scale) {
         ModelCard card = model.card();
@@ -75,6 +76,11 @@ public final class CoarseInference {
         if (s[1] != classes) {
             throw new IllegalStateException(model.file() + " returned " + s[1] + " channels, card says " + classes);
         }
-        return new CoarseLogits(logits, classes, new GridMapping(frame.width(), frame.height(), (int) s[3], (int) s[2]));
+        int gw = (int) s[3];
+        int gh = (int) s[2];
+        if (mapping == null || !mapping.fits(frame.width(), frame.height(), gw, gh)) {
+            mapping = new GridMapping(frame.width(), frame.height(), gw, gh);
+        }
+        return new CoarseLogits(logits, classes, mapping);
     }
 }

@@ -79,6 +79,11 @@ public final class CoarseLogits {
      * along class boundaries.
      */
     public void upsampleArgmax(byte[] labels) {
+        upsampleArgmax(labels, null);
+    }
+
+    /** As {@link #upsampleArgmax(byte[])}, leaving pixels of the cells marked in {@code skipCells} untouched. */
+    public void upsampleArgmax(byte[] labels, boolean[] skipCells) {
         byte[] cell = gridArgmax();
         float[] tmp = new float[classes];
         int gw = map.gridW;
@@ -86,7 +91,11 @@ public final class CoarseLogits {
             int r0 = map.by0[y] * gw;
             int r1 = map.by1[y] * gw;
             int row = y * map.frameW;
+            int skipRow = map.cellY[y] * gw;
             for (int x = 0; x < map.frameW; x++) {
+                if (skipCells != null && skipCells[skipRow + map.cellX[x]]) {
+                    continue;
+                }
                 int c0 = map.bx0[x];
                 int c1 = map.bx1[x];
                 byte a = cell[r0 + c0];

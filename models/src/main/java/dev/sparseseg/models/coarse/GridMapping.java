@@ -20,6 +20,9 @@ public final class GridMapping {
     /** Nearest: the grid column/row of each frame column/row. */
     public final int[] cellX;
     public final int[] cellY;
+    /** Nearest: first frame column/row of each grid column/row (length grid + 1). */
+    public final int[] colStart;
+    public final int[] rowStart;
 
     public GridMapping(int frameW, int frameH, int gridW, int gridH) {
         this.frameW = frameW;
@@ -36,6 +39,33 @@ public final class GridMapping {
         linear(gridH, frameH, by0, by1, bfy);
         cellX = nearest(gridW, frameW);
         cellY = nearest(gridH, frameH);
+        colStart = starts(cellX, gridW);
+        rowStart = starts(cellY, gridH);
+    }
+
+    /** Nearest maps are monotone, so each cell covers a contiguous (possibly empty) range. */
+    private static int[] starts(int[] cellOf, int cells) {
+        int[] start = new int[cells + 1];
+        int d = 0;
+        for (int c = 0; c <= cells; c++) {
+            while (d < cellOf.length && cellOf[d] < c) {
+                d++;
+            }
+            start[c] = d;
+        }
+        return start;
+    }
+
+    /** Whether this mapping serves a frame and grid of these sizes. */
+    public boolean fits(int fw, int fh, int gw, int gh) {
+        return fw == frameW && fh == frameH && gw == gridW && gh == gridH;
+    }
+
+    /** Number of frame pixels in grid cell {@code cell} under nearest mapping. */
+    public int cellPixels(int cell) {
+        int gy = cell / gridW;
+        int gx = cell % gridW;
+        return (rowStart[gy + 1] - rowStart[gy]) * (colStart[gx + 1] - colStart[gx]);
     }
 
     private static void linear(int in, int out, int[] i0, int[] i1, float[] frac) {

@@ -8,20 +8,24 @@ import dev.sparseseg.models.runtime.OnnxModel;
 import dev.sparseseg.models.select.EntropySelector;
 
 /**
- * The three reference models (segmenter, refiner, ensembler) loaded once, and the
- * segmenters built on them. Closing it closes every ONNX session.
+ * The reference models loaded once, and the segmenters built on them: the segmenter
+ * (coarse model), refiner and ensembler, plus an optional {@code dense} model trained
+ * for full resolution (the dense-full baseline; without it the segmenter runs at
+ * scale 1). Closing it closes every ONNX session.
  */
 public final class Models implements AutoCloseable {
     private final EngineConfig config;
     private final OnnxModel segmenter;
     private final OnnxModel refiner;
     private final OnnxModel ensembler;
+    private final OnnxModel dense;
 
-    private Models(EngineConfig config, OnnxModel segmenter, OnnxModel refiner, OnnxModel ensembler) {
+    private Models(EngineConfig config, OnnxModel segmenter, OnnxModel refiner, OnnxModel ensembler, OnnxModel dense) {
         this.config = config;
         this.segmenter = segmenter;
         this.refiner = refiner;
         this.ensembler = ensembler;
+        this.dense = dense;
     }
 
     public static Models load(EngineConfig config) {
@@ -29,14 +33,22 @@ public final class Models implements AutoCloseable {
         ModelSource src = config.modelsDir() == null ? ModelSource.bundled() : ModelSource.directory(config.modelsDir());
         OnnxModel seg = null;
         OnnxModel ref = null;
+        OnnxModel ens = null;
         try {
             seg = OnnxModel.load(src, EngineConfig.SEGMENTER, config.device(), config.threads());
             ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), config.threads());
-            OnnxModel ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), config.threads());
-            return new Models(config, seg, ref, ens);
+            ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), config.threads());
+            OnnxModel dense = src.hasCard(EngineConfig.DENSE)
+                    ? OnnxModel.load(src, EngineConfig.DENSE, config.device(), config.threads()) : null;
+            if (dense != null) {
+                dense.require(dense.card().numClasses() == seg.card().numClasses(), "dense model has "
+                        + dense.card().numClasses() + " classes, segmenter " + seg.card().numClasses());
+            }
+            return new Models(config, seg, ref, ens, dense);
         } catch (RuntimeException e) {
             closeQuietly(seg);
             closeQuietly(ref);
+            closeQuietly(ens);
             throw e;
         }
     }
@@ -86,9 +98,14 @@ public final class Models implements AutoCloseable {
         return new GatedEnsembler(ensembler, classes());
     }
 
-    /** Dense inference at full resolution (the baseline). */
+    /** Dense inference at full resolution (the baseline), with the dense model if there is one. */
     public Segmenter denseFull() {
-        return new DenseSegmenter(coarse(1.0), null);
+        return new DenseSegmenter(new CoarseInference(dense != null ? dense : segmenter, 1.0), null);
+    }
+
+    /** The model behind {@link #denseFull()}. */
+    public OnnxModel denseModel() {
+        return dense != null ? dense : segmenter;
     }
 
     /** Dense inference at the coarse scale, upsampled. */
@@ -110,6 +127,7 @@ public final class Models implements AutoCloseable {
         closeQuietly(segmenter);
         closeQuietly(refiner);
         closeQuietly(ensembler);
+        closeQuietly(dense);
     }
 
     static void closeQuietly(AutoCloseable c) {

@@ -29,10 +29,12 @@ public final class Evaluation {
         Map<String, ConfusionMatrix> conf = new LinkedHashMap<>();
         Map<String, double[]> ms = new LinkedHashMap<>();
         Map<String, double[]> refined = new LinkedHashMap<>();
+        Map<String, double[][]> stages = new LinkedHashMap<>();
         for (String m : modes.keySet()) {
             conf.put(m, new ConfusionMatrix(classes));
             ms.put(m, new double[n]);
             refined.put(m, new double[n]);
+            stages.put(m, new double[ModeReport.STAGES.length][n]);
         }
         RgbFrame first = split.frame(0);
         for (Segmenter s : modes.values()) {
@@ -49,6 +51,11 @@ public final class Evaluation {
                 long t1 = System.nanoTime();
                 ms.get(e.getKey())[i] = (t1 - t0) / 1e6;
                 refined.get(e.getKey())[i] = seg.refinedFraction();
+                double[][] st = stages.get(e.getKey());
+                st[0][i] = seg.timings().coarseNs() / 1e6;
+                st[1][i] = seg.timings().selectNs() / 1e6;
+                st[2][i] = seg.timings().refineNs() / 1e6;
+                st[3][i] = seg.timings().fuseNs() / 1e6;
                 conf.get(e.getKey()).add(seg.labels(), truth);
             }
             if (progress != null) {
@@ -58,7 +65,9 @@ public final class Evaluation {
         List<ModeReport> out = new ArrayList<>();
         for (String m : modes.keySet()) {
             ConfusionMatrix c = conf.get(m);
-            out.add(new ModeReport(m, c.miou(), c.iou(), median(ms.get(m)), Arrays.stream(refined.get(m)).average().orElse(0)));
+            double[] stageMedians = Arrays.stream(stages.get(m)).mapToDouble(Evaluation::median).toArray();
+            out.add(new ModeReport(m, c.miou(), c.iou(), median(ms.get(m)), Arrays.stream(refined.get(m)).average().orElse(0),
+                    stageMedians));
         }
         return out;
     }

@@ -7,6 +7,9 @@ package dev.sparseseg.models.eval;
  * @param perClass        IoU per class, percent
  * @param msMedian        median engine milliseconds per frame (decoded RGB to label map)
  * @param refinedFraction mean fraction of pixels refined per frame
+ * @param stageMsMedian   median milliseconds of each stage: coarse, select, refine, fuse
  */
-public record ModeReport(String mode, double miou, double[] perClass, double msMedian, double refinedFraction) {
+public record ModeReport(String mode, double miou, double[] perClass, double msMedian, double refinedFraction,
+                         double[] stageMsMedian) {
+    public static final String[] STAGES = {"coarse", "select", "refine", "fuse"};
 }

@@ -48,7 +48,8 @@ public final class GatedEnsembler {
         int w = logits.mapping().frameW;
         int h = logits.mapping().frameH;
         byte[] labels = new byte[w * h];
-        logits.upsampleArgmax(labels);
+        // Pixels of refined cells are overwritten below: skip their upsampling.
+        logits.upsampleArgmax(labels, r.selection().cells());
         float[] fused = fuseLogits(r);
         int[] px = r.selection().pixels();
         for (int i = 0; i < r.selection().count(); i++) {

@@ -10,13 +10,15 @@ import java.util.Arrays;
 
 /**
  * Stage 3: refined logits for the selected pixels only. The ONNX refiner takes
- * {@code features [N, F]} and {@code coarse_logits [N, C]} and returns {@code [N, C]};
- * its cost grows with N, not with the frame.
+ * {@code features [N, F]} and {@code coarse_logits [N, C]} (a point head), plus
+ * {@code neighbours [N, 9]} for a submanifold sparse-conv refiner, and returns
+ * {@code [N, C]}; its cost grows with N, not with the frame.
  */
 public final class SparseRefiner {
     private final OnnxModel model;
     private final PointFeaturizer featurizer;
     private final int classes;
+    private final NeighbourTable neighbours;
 
     /**
      * @param segmenter the card of the coarse model whose logits this refiner was trained on
@@ -33,7 +35,17 @@ public final class SparseRefiner {
         this.featurizer = new PointFeaturizer(card.patchSize, card.patchDilations, segmenter.mean, segmenter.std, classes);
         int f = featurizer.featureCount();
         model.require(card.featureCount == f, "card says " + card.featureCount + " features, its patch settings give " + f);
-        model.require(model.inputNames().size() == 2, "expected inputs [features, coarse_logits], found " + model.inputNames());
+        boolean sparseConv = "sparseconv".equals(card.kind);
+        model.require(card.kind == null || sparseConv || "point".equals(card.kind),
+                "refiner kind \"" + card.kind + "\" is not point or sparseconv");
+        int inputs = sparseConv ? 3 : 2;
+        model.require(model.inputNames().size() == inputs, "expected inputs [features, coarse_logits"
+                + (sparseConv ? ", neighbours" : "") + "], found " + model.inputNames());
+        if (sparseConv) {
+            model.require(matches(model.inputShape(model.inputNames().get(2)), 9),
+                    "neighbours input is " + Arrays.toString(model.inputShape(model.inputNames().get(2))) + ", expected [N, 9]");
+        }
+        this.neighbours = sparseConv ? new NeighbourTable() : null;
         model.require(matches(model.inputShape(model.inputNames().get(0)), f),
                 "features input is " + Arrays.toString(model.inputShape(model.inputNames().get(0))) + ", expected [N, " + f + "]");
         model.require(matches(model.inputShape(model.inputNames().get(1)), classes),
@@ -61,8 +73,11 @@ public final class SparseRefiner {
         int f = featurizer.featureCount();
         float[] feats = new float[n * f];
         featurizer.featurize(frame, logits, sel, feats, coarse);
-        float[] refined = model.run(new float[][] {feats, coarse},
-                new long[][] {{n, f}, {n, classes}}, null, null);
+        OnnxModel.Input[] in = neighbours == null
+                ? new OnnxModel.Input[] {OnnxModel.Input.of(feats, n, f), OnnxModel.Input.of(coarse, n, classes)}
+                : new OnnxModel.Input[] {OnnxModel.Input.of(feats, n, f), OnnxModel.Input.of(coarse, n, classes),
+                        OnnxModel.Input.ofLongs(neighbours.build(sel, frame.width(), frame.height()), n, 9)};
+        float[] refined = model.run(in, null, null);
         return new RefinedPixels(sel, classes, coarse, refined);
     }
 }

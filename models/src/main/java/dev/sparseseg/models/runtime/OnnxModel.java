@@ -11,7 +11,10 @@ import dev.sparseseg.models.card.ModelCard;
 import dev.sparseseg.models.card.ModelLoadException;
 import dev.sparseseg.models.card.ModelSource;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +38,7 @@ public final class OnnxModel implements AutoCloseable {
     private final Map<String, long[]> inputShapes = new LinkedHashMap<>();
     private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
     private final Device device;
+    private ByteBuffer[] inputBuffers = new ByteBuffer[0];
     private boolean closed;
 
     private OnnxModel(ModelCard card, String file, OrtEnvironment env, OrtSession session, Device device) throws OrtException {
@@ -127,17 +131,47 @@ public final class OnnxModel implements AutoCloseable {
         return outputShapes.get(name);
     }
 
+    /** One input tensor: float or int64 data with its shape. */
+    public record Input(float[] floats, long[] longs, long[] shape) {
+        public static Input of(float[] data, long... shape) {
+            return new Input(data, null, shape);
+        }
+
+        public static Input ofLongs(long[] data, long... shape) {
+            return new Input(null, data, shape);
+        }
+    }
+
+    /** Convenience for models whose inputs are all float. */
+    public float[] run(float[][] inputs, long[][] shapes, float[] out, long[][] shapeOut) {
+        Input[] in = new Input[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            in[i] = Input.of(inputs[i], shapes[i]);
+        }
+        return run(in, out, shapeOut);
+    }
+
     /**
-     * Runs the model on float inputs (in input order) and returns the first output,
+     * Runs the model (inputs in the model's input order) and returns the first output,
      * copied into {@code out} (grown if too small). The output's shape goes to {@code shapeOut}.
      */
-    public float[] run(float[][] inputs, long[][] shapes, float[] out, long[][] shapeOut) {
+    public float[] run(Input[] inputs, float[] out, long[][] shapeOut) {
         List<OnnxTensor> tensors = new ArrayList<>(inputs.length);
         try {
             Map<String, OnnxTensor> feed = new LinkedHashMap<>();
             for (int i = 0; i < inputs.length; i++) {
-                int n = Math.toIntExact(product(shapes[i]));
-                OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(inputs[i], 0, n), shapes[i]);
+                Input in = inputs[i];
+                int n = Math.toIntExact(product(in.shape()));
+                OnnxTensor t;
+                if (in.floats() != null) {
+                    FloatBuffer buf = floatBuffer(i, n);
+                    buf.put(in.floats(), 0, n).flip();
+                    t = OnnxTensor.createTensor(env, buf, in.shape());
+                } else {
+                    LongBuffer buf = longBuffer(i, n);
+                    buf.put(in.longs(), 0, n).flip();
+                    t = OnnxTensor.createTensor(env, buf, in.shape());
+                }
                 tensors.add(t);
                 feed.put(inputNames.get(i), t);
             }
@@ -157,6 +191,36 @@ public final class OnnxModel implements AutoCloseable {
         } finally {
             tensors.forEach(OnnxTensor::close);
         }
+    }
+
+    private FloatBuffer floatBuffer(int i, int n) {
+        ByteBuffer b = directBuffer(i, n * Float.BYTES);
+        FloatBuffer f = b.asFloatBuffer();
+        f.limit(n);
+        return f;
+    }
+
+    private LongBuffer longBuffer(int i, int n) {
+        ByteBuffer b = directBuffer(i, n * Long.BYTES);
+        LongBuffer l = b.asLongBuffer();
+        l.limit(n);
+        return l;
+    }
+
+    /** Direct buffers per input slot, reused across runs: ONNX Runtime reads them without a copy. */
+    private ByteBuffer directBuffer(int i, int bytes) {
+        if (inputBuffers.length <= i) {
+            inputBuffers = java.util.Arrays.copyOf(inputBuffers, i + 1);
+        }
+        ByteBuffer b = inputBuffers[i];
+        if (b == null || b.capacity() < bytes) {
+            // Grow with headroom so frames with a few more selected pixels do not reallocate.
+            int cap = Math.max(bytes, b == null ? 0 : b.capacity() + b.capacity() / 2);
+            b = ByteBuffer.allocateDirect(cap).order(ByteOrder.nativeOrder());
+            inputBuffers[i] = b;
+        }
+        b.clear();
+        return b;
     }
 
     static long product(long[] shape) {

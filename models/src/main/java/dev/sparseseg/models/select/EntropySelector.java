@@ -67,42 +67,41 @@ public final class EntropySelector {
         if (budget > 0) {
             applyBudget(m, h, chosen);
         }
-        int[] pixels = new int[m.frameW * m.frameH];
         int n = 0;
+        for (int i = 0; i < chosen.length; i++) {
+            n += chosen[i] ? m.cellPixels(i) : 0;
+        }
+        // Walk only the chosen cells' column ranges, row by row: pixels come out ascending.
+        int[] pixels = new int[n];
+        int k = 0;
         for (int y = 0; y < m.frameH; y++) {
             int rowCell = m.cellY[y] * m.gridW;
             int row = y * m.frameW;
-            for (int x = 0; x < m.frameW; x++) {
-                if (chosen[rowCell + m.cellX[x]]) {
-                    pixels[n++] = row + x;
+            for (int gx = 0; gx < m.gridW; gx++) {
+                if (chosen[rowCell + gx]) {
+                    for (int x = m.colStart[gx]; x < m.colStart[gx + 1]; x++) {
+                        pixels[k++] = row + x;
+                    }
                 }
             }
         }
-        return new Selection(Arrays.copyOf(pixels, n), n, m.frameW * m.frameH);
+        return new Selection(pixels, n, m.frameW * m.frameH, chosen);
     }
 
     /** Keeps the highest-entropy chosen cells whose pixels fit the budget. */
     private void applyBudget(GridMapping m, float[] h, boolean[] chosen) {
-        int[] rowsPerCell = new int[m.gridH];
-        int[] colsPerCell = new int[m.gridW];
-        for (int y : m.cellY) {
-            rowsPerCell[y]++;
-        }
-        for (int x : m.cellX) {
-            colsPerCell[x]++;
-        }
-        Integer[] order = new Integer[h.length];
+        Integer[] cand = new Integer[h.length];
         int k = 0;
         for (int i = 0; i < h.length; i++) {
             if (chosen[i]) {
-                order[k++] = i;
+                cand[k++] = i;
             }
         }
-        Integer[] cand = Arrays.copyOf(order, k);
+        cand = Arrays.copyOf(cand, k);
         Arrays.sort(cand, (a, b) -> Float.compare(h[b], h[a]));
         long spent = 0;
         for (int i : cand) {
-            int size = rowsPerCell[i / m.gridW] * colsPerCell[i % m.gridW];
+            int size = m.cellPixels(i);
             if (spent + size <= budget) {
                 spent += size;
             } else {

@@ -1,7 +1,15 @@
 package dev.sparseseg.models.select;
 
-/** The frame pixels chosen for refinement: row-major indices {@code y * width + x}, ascending. */
-public record Selection(int[] pixels, int count, int framePixels) {
+/**
+ * The frame pixels chosen for refinement: row-major indices {@code y * width + x}, ascending.
+ *
+ * @param cells the coarse grid cells chosen (null when none), for stages that work per cell
+ */
+public record Selection(int[] pixels, int count, int framePixels, boolean[] cells) {
+    public Selection(int[] pixels, int count, int framePixels) {
+        this(pixels, count, framePixels, null);
+    }
+
     public static Selection none(int framePixels) {
         return new Selection(new int[0], 0, framePixels);
     }
