@@ -79,7 +79,7 @@ def main():
     sparse_conv = ck["kind"] == "sparseconv"
     ref = (SparseConvRefiner if sparse_conv else PointRefiner)(nfeat, ck["hidden"])
     ref.load_state_dict(ck["refiner"]); ref.eval()
-    ens = GatedEnsembler(); ens.load_state_dict(ck["ensembler"]); ens.eval()
+    ens = GatedEnsembler(hidden=ck.get("ens_hidden", 32)); ens.load_state_dict(ck["ensembler"]); ens.eval()
 
     export_segmenter(seg, os.path.join(a.out, "segmenter.onnx"))
     n = 7
@@ -103,6 +103,7 @@ def main():
         "segmenter": {"name": "sparseseg-camvid-segmenter", "onnx": "segmenter.onnx", **seg_common},
         "refiner": {"name": "sparseseg-camvid-refiner", "role": "refiner", "onnx": "refiner.onnx", "kind": ck["kind"],
                     "coarse_scale": ck["scale"], "entropy_threshold": a.threshold,
+                    "selection_grid_factor": ck.get("grid_factor", 1),
                     "patch_size": ck["patch"], "patch_dilations": list(ck["dilations"]),
                     "feature_count": nfeat, "hidden": ck["hidden"], **common},
         "ensembler": {"name": "sparseseg-camvid-ensembler", "role": "ensembler", "onnx": "ensembler.onnx", **common},
@@ -132,7 +133,7 @@ def main():
     Image.fromarray(img).save(os.path.join(a.fixture, "frame.png"))
     with torch.no_grad():
         lg = coarse_logits(seg, img, ck["scale"])
-        mask, _ = select_mask(lg, H, W, a.threshold)
+        mask, _ = select_mask(lg, H, W, a.threshold, ck.get("grid_factor", 1))
         idx = torch.nonzero(mask.reshape(-1)).squeeze(1)
         feats, l1 = point_features(img, lg, idx, ck["patch"], ck["dilations"])
         l2 = ref(feats, l1, neighbours(idx, H, W)) if sparse_conv else ref(feats, l1)
@@ -147,7 +148,8 @@ def main():
     write_bin(os.path.join(a.fixture, "labels.u8"), labels.numpy(), np.uint8)
     with open(os.path.join(a.fixture, "parity.json"), "w") as f:
         json.dump({"width": W, "height": H, "classes": NUM_CLASSES, "grid": list(lg.shape[1:]),
-                   "scale": ck["scale"], "threshold": a.threshold, "selected": int(idx.numel()),
+                   "scale": ck["scale"], "threshold": a.threshold, "grid_factor": ck.get("grid_factor", 1),
+                   "selected": int(idx.numel()),
                    "feature_count": nfeat}, f, indent=1)
     print(f"exported to {a.out}; fixture {W}x{H}, {idx.numel()} pixels selected")
 

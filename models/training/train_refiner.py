@@ -33,7 +33,7 @@ def refine(refiner, kind, feats, l1, idx, H, W):
     return refiner(feats, l1, neighbours(idx, H, W))
 
 
-def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rng, flip):
+def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rng, flip, grid_factor):
     """Per frame: (features, coarse logits, labels, pixel idx) of selected, labelled pixels."""
     out = []
     for i in range(len(imgs)):
@@ -42,7 +42,7 @@ def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rn
             lab = np.ascontiguousarray(labs[i][:, ::-1]) if f else labs[i]
             H, W = lab.shape
             lg = coarse_logits(model, img, scale)
-            mask, _ = select_mask(lg, H, W, threshold)
+            mask, _ = select_mask(lg, H, W, threshold, grid_factor)
             sel = mask.reshape(-1)
             if per_image:
                 sel = sel & torch.from_numpy(lab.reshape(-1) != IGNORE)
@@ -58,7 +58,7 @@ def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rn
     return out
 
 
-def evaluate(model, refiner, ensembler, kind, imgs, labs, scale, thresholds, patch, dilations):
+def evaluate(model, refiner, ensembler, kind, imgs, labs, scale, thresholds, patch, dilations, grid_factor):
     """Confusions for dense-low and for sparse at each threshold; refined fractions."""
     confs = {t: np.zeros((11, 11), np.int64) for t in thresholds}
     low = np.zeros((11, 11), np.int64)
@@ -71,7 +71,7 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scale, thresholds, pat
             base = upsample(lg, H, W).argmax(0).reshape(-1)
             low += confusion(base.numpy(), lab.reshape(-1))
             for t in thresholds:
-                mask, _ = select_mask(lg, H, W, t)
+                mask, _ = select_mask(lg, H, W, t, grid_factor)
                 idx = torch.nonzero(mask.reshape(-1)).squeeze(1)
                 pred = base.clone()
                 if idx.numel() > 0:
@@ -92,9 +92,11 @@ def main():
     ap.add_argument("--kind", choices=["point", "sparseconv"], default="point")
     ap.add_argument("--scale", type=float, default=0.5)
     ap.add_argument("--train-threshold", type=float, default=0.2)
+    ap.add_argument("--grid-factor", type=int, default=1, help="select on the coarse grid upsampled this many times")
     ap.add_argument("--patch", type=int, default=3)
     ap.add_argument("--dilations", default="1")
     ap.add_argument("--hidden", type=int, default=32)
+    ap.add_argument("--ens-hidden", type=int, default=16, help="hidden width of the ensembler's gate and fuser")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--per-image", type=int, default=4000, help="pixels sampled per frame (point head)")
     ap.add_argument("--sweep", default="0.05,0.1,0.2,0.3,0.4,0.5,0.6,0.8,1.0")
@@ -114,12 +116,12 @@ def main():
     if a.limit:
         timgs, tlabs, vimgs, vlabs = timgs[:a.limit], tlabs[:a.limit], vimgs[:a.limit], vlabs[:a.limit]
     frames = collect(model, timgs, tlabs, a.scale, a.train_threshold, a.patch, dil, a.per_image if a.kind == "point" else 0, gen,
-                     flip=a.kind == "point")
+                     flip=a.kind == "point", grid_factor=a.grid_factor)
     npx = sum(f[0].shape[0] for f in frames)
     print(f"collected {npx} selected pixels from {len(frames)} frames in {time.time() - t0:.0f}s", flush=True)
     nfeat = feature_count(a.patch, dil)
     refiner = build_refiner(a.kind, nfeat, a.hidden)
-    ensembler = GatedEnsembler()
+    ensembler = GatedEnsembler(hidden=a.ens_hidden)
     counts = np.bincount(tlabs[tlabs != IGNORE].ravel(), minlength=11).astype(np.float64)
     weights = torch.tensor(1.0 / np.log(1.10 + counts / counts.sum()), dtype=torch.float32)
     params = list(refiner.parameters()) + list(ensembler.parameters())
@@ -151,7 +153,7 @@ def main():
                 opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item()
         print(f"epoch {ep + 1} loss {tot / steps_per_epoch:.4f} {time.time() - t0:.0f}s", flush=True)
     thresholds = [float(t) for t in a.sweep.split(",")]
-    low, confs, frac = evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, a.scale, thresholds, a.patch, dil)
+    low, confs, frac = evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, a.scale, thresholds, a.patch, dil, a.grid_factor)
     result = {"args": vars(a), "train_seconds": time.time() - t0, "feature_count": nfeat,
               "val_dense_low_miou": miou(low)[0], "sweep": []}
     print(f"val dense-low mIoU {miou(low)[0]:.2f}")
@@ -160,7 +162,7 @@ def main():
         result["sweep"].append({"threshold": t, "miou": m, "refined_fraction": frac[t]})
         print(f"val sparse threshold {t:.3f}: mIoU {m:.2f} refined {100 * frac[t]:.1f}%")
     torch.save({"refiner": refiner.state_dict(), "ensembler": ensembler.state_dict(), "kind": a.kind,
-                "hidden": a.hidden, "patch": a.patch, "dilations": dil, "scale": a.scale}, os.path.join(a.out, "refiner.pt"))
+                "hidden": a.hidden, "ens_hidden": a.ens_hidden, "patch": a.patch, "dilations": dil, "scale": a.scale, "grid_factor": a.grid_factor}, os.path.join(a.out, "refiner.pt"))
     with open(os.path.join(a.out, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
 

@@ -49,9 +49,13 @@ def linear_frac(n_in, n_out):
     return src - lo.float()
 
 
-def select_mask(logits, H, W, threshold):
-    """Boolean [H,W]: cells with entropy > threshold, expanded by nearest neighbour."""
+def select_mask(logits, H, W, threshold, grid_factor=1):
+    """Boolean [H,W]: selection-grid cells with entropy > threshold, expanded by nearest
+    neighbour. The selection grid is the logits' grid upsampled (bilinear) grid_factor times."""
     C, gh, gw = logits.shape
+    if grid_factor > 1:
+        gh, gw = gh * grid_factor, gw * grid_factor
+        logits = F.interpolate(logits.unsqueeze(0), size=(gh, gw), mode="bilinear", align_corners=False)[0]
     h = entropy(logits, dim=0)[0]
     chosen = h > threshold
     return chosen[nearest_index(gh, H)][:, nearest_index(gw, W)], h

@@ -23,6 +23,9 @@ public final class EngineOptions {
     @Option(names = "--threshold", description = "Entropy threshold in nats (default: the refiner card's).")
     Double threshold;
 
+    @Option(names = "--grid-factor", description = "Select on the coarse grid upsampled this many times (default: the refiner card's).")
+    Integer gridFactor;
+
     @Option(names = "--budget", defaultValue = "0", description = "Most pixels refined per frame, 0 = no limit (default: ${DEFAULT-VALUE}).")
     int budget;
 
@@ -32,7 +35,8 @@ public final class EngineOptions {
                 .withDevice(Device.parse(device))
                 .withScale(scale)
                 .withThreshold(threshold)
-                .withBudget(budget);
+                .withBudget(budget)
+                .withGridFactor(gridFactor);
         if (threads != null) {
             c = c.withThreads(threads);
         }

@@ -59,12 +59,11 @@ public final class EvalCommand implements Callable<Integer> {
             modes.put(DENSE_LOW, models.denseLow());
             modes.put(SPARSE, models.sparse());
             int n = limit > 0 ? Math.min(limit, ds.size()) : ds.size();
-            System.out.printf("eval %s (%d frames), scale %.3f, threshold %.3f, budget %d, %d threads, %s%n",
-                    split, n, models.scale(), models.threshold(), models.config().budget(),
+            System.out.printf("eval %s (%d frames), scale %.3f, threshold %.3f, grid factor %d, budget %d, %d threads, %s%n",
+                    split, n, models.scale(), models.threshold(), models.gridFactor(), models.config().budget(),
                     models.config().threads(), models.segmenterModel().device());
             ProgressBar bar = new ProgressBar(System.err, "eval", n);
             List<ModeReport> reports = Evaluation.run(ds, modes, models.classes(), limit, bar::update);
-            modes.values().forEach(Segmenter::close);
             System.out.print(ReportTable.format(reports, models.classNames()));
             if (json != null) {
                 writeJson(json, models, n, reports);
@@ -83,6 +82,7 @@ public final class EvalCommand implements Callable<Integer> {
         root.put("frames", frames);
         root.put("scale", models.scale());
         root.put("threshold", models.threshold());
+        root.put("grid_factor", models.gridFactor());
         root.put("budget", models.config().budget());
         root.put("threads", models.config().threads());
         root.put("device", models.segmenterModel().device().toString());
@@ -121,7 +121,6 @@ public final class EvalCommand implements Callable<Integer> {
         }
         int n = limit > 0 ? Math.min(limit, ds.size()) : ds.size();
         List<ModeReport> points = Evaluation.run(ds, modes, models.classes(), limit, new ProgressBar(System.err, "sweep", n)::update);
-        modes.values().forEach(Segmenter::close);
         List<String> lines = new ArrayList<>();
         lines.add("mode,threshold,miou,ms_median,refined_fraction");
         for (ModeReport r : base) {

@@ -79,7 +79,9 @@ class ParityTest {
             float[] torchCoarse = floats("coarse_logits.f32");
             assertClose(torchCoarse, logits.raw(), torchCoarse.length, "coarse logits");
 
-            Selection sel = new EntropySelector(threshold, 0).select(logits);
+            int gridFactor = meta.has("grid_factor") ? meta.get("grid_factor").asInt() : 1;
+            assertEquals(gridFactor, models.gridFactor());
+            Selection sel = new EntropySelector(threshold, 0, gridFactor).select(logits);
             ByteBuffer idx = ByteBuffer.wrap(resource("selected.i32")).order(ByteOrder.LITTLE_ENDIAN);
             int[] torchSel = new int[idx.remaining() / 4];
             idx.asIntBuffer().get(torchSel);

@@ -69,4 +69,15 @@ class SelectionTest {
         }
         assertArrayEquals(new int[] {0, 0, 0, 1, 1, 2, 2}, m.cellX); // floor(x * 3/7)
     }
+
+    @Test
+    void finerSelectionGridSelectsSmallerBlocks() {
+        // 1x2 model grid over an 8x2 frame; class-0 logits (0, 10), class 1 zero: cell 0 has H = ln 2.
+        CoarseLogits l = new CoarseLogits(new float[] {0f, 10f, 0f, 0f}, 2, new GridMapping(8, 2, 2, 1));
+        // Model grid: cell 0 covers columns 0..3.
+        assertArrayEquals(new int[] {0, 1, 2, 3, 8, 9, 10, 11}, new EntropySelector(0.5, 0, 1).select(l).pixels());
+        // Factor 2: fine columns carry class-0 logits 0, 2.5, 7.5, 10 (bilinear); entropies 0.693, 0.269, ~0, ~0.
+        assertArrayEquals(new int[] {0, 1, 8, 9}, new EntropySelector(0.5, 0, 2).select(l).pixels());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 8, 9, 10, 11}, new EntropySelector(0.2, 0, 2).select(l).pixels());
+    }
 }

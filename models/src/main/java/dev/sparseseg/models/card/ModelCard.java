@@ -39,6 +39,8 @@ public final class ModelCard {
     /** Refiner: the coarse input scale and entropy threshold it was trained for. */
     @JsonProperty("coarse_scale") public Double coarseScale;
     @JsonProperty("entropy_threshold") public Double entropyThreshold;
+    /** Refiner: entropy is taken on the coarse grid upsampled this many times (default 1). */
+    @JsonProperty("selection_grid_factor") public Integer selectionGridFactor;
     /** Refiner: "point" (MLP per pixel, the default) or "sparseconv" (submanifold 3x3 convolutions). */
     @JsonProperty("kind") public String kind;
     /** Refiner: RGB patch side and dilations of the point features. */
@@ -112,6 +114,8 @@ public final class ModelCard {
                     "a refiner needs an odd \"patch_size\", got " + patchSize);
             require(patchDilations != null && patchDilations.length > 0, source, "a refiner needs \"patch_dilations\"");
             require(featureCount != null, source, "a refiner needs \"feature_count\"");
+            require(selectionGridFactor == null || selectionGridFactor >= 1, source,
+                    "\"selection_grid_factor\" " + selectionGridFactor + " must be >= 1");
         }
     }
 

@@ -23,6 +23,15 @@ public final class CoarseLogits {
         return classes;
     }
 
+    /** The same logits sampled onto another target (a finer grid instead of the frame). */
+    public CoarseLogits withMapping(GridMapping other) {
+        if (other.gridW != map.gridW || other.gridH != map.gridH) {
+            throw new IllegalArgumentException("mapping is for a " + other.gridW + "x" + other.gridH + " grid, logits are "
+                    + map.gridW + "x" + map.gridH);
+        }
+        return new CoarseLogits(data, classes, other);
+    }
+
     public GridMapping mapping() {
         return map;
     }
@@ -79,11 +88,14 @@ public final class CoarseLogits {
      * along class boundaries.
      */
     public void upsampleArgmax(byte[] labels) {
-        upsampleArgmax(labels, null);
+        upsampleArgmax(labels, null, null);
     }
 
-    /** As {@link #upsampleArgmax(byte[])}, leaving pixels of the cells marked in {@code skipCells} untouched. */
-    public void upsampleArgmax(byte[] labels, boolean[] skipCells) {
+    /**
+     * As {@link #upsampleArgmax(byte[])}, leaving untouched the pixels of the cells marked in
+     * {@code skipCells}, cells of the grid that {@code skipGrid} maps the frame onto.
+     */
+    public void upsampleArgmax(byte[] labels, boolean[] skipCells, GridMapping skipGrid) {
         byte[] cell = gridArgmax();
         float[] tmp = new float[classes];
         int gw = map.gridW;
@@ -91,9 +103,9 @@ public final class CoarseLogits {
             int r0 = map.by0[y] * gw;
             int r1 = map.by1[y] * gw;
             int row = y * map.frameW;
-            int skipRow = map.cellY[y] * gw;
+            int skipRow = skipCells == null ? 0 : skipGrid.cellY[y] * skipGrid.gridW;
             for (int x = 0; x < map.frameW; x++) {
-                if (skipCells != null && skipCells[skipRow + map.cellX[x]]) {
+                if (skipCells != null && skipCells[skipRow + skipGrid.cellX[x]]) {
                     continue;
                 }
                 int c0 = map.bx0[x];

@@ -11,11 +11,9 @@ import dev.sparseseg.models.image.RgbFrame;
  */
 public final class DenseSegmenter implements Segmenter {
     private final CoarseInference inference;
-    private final AutoCloseable owned;
 
-    public DenseSegmenter(CoarseInference inference, AutoCloseable owned) {
+    public DenseSegmenter(CoarseInference inference) {
         this.inference = inference;
-        this.owned = owned;
     }
 
     @Override
@@ -28,10 +26,5 @@ public final class DenseSegmenter implements Segmenter {
         long t2 = System.nanoTime();
         return new Segmentation(new LabelMap(frame.width(), frame.height(), labels), 0,
                 new StageTimings(t1 - t0, 0, 0, t2 - t1));
-    }
-
-    @Override
-    public void close() {
-        Models.closeQuietly(owned);
     }
 }

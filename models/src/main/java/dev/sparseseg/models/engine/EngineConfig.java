@@ -15,8 +15,10 @@ import java.nio.file.Path;
  * @param scale     coarse input scale in (0, 1]
  * @param threshold entropy threshold (nats) for selection
  * @param budget    most pixels refined per frame, 0 = unlimited
+ * @param gridFactor selection grid = coarse grid upsampled this many times; null = the refiner card's
  */
-public record EngineConfig(Path modelsDir, Device device, int threads, Double scale, Double threshold, int budget) {
+public record EngineConfig(Path modelsDir, Device device, int threads, Double scale, Double threshold, int budget,
+                           Integer gridFactor) {
 
     public static final String SEGMENTER = "segmenter";
     public static final String REFINER = "refiner";
@@ -25,31 +27,35 @@ public record EngineConfig(Path modelsDir, Device device, int threads, Double sc
     public static final String DENSE = "dense";
 
     public static EngineConfig defaults() {
-        return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), null, null, 0);
+        return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), null, null, 0, null);
     }
 
     public EngineConfig withModelsDir(Path dir) {
-        return new EngineConfig(dir, device, threads, scale, threshold, budget);
+        return new EngineConfig(dir, device, threads, scale, threshold, budget, gridFactor);
     }
 
     public EngineConfig withDevice(Device d) {
-        return new EngineConfig(modelsDir, d, threads, scale, threshold, budget);
+        return new EngineConfig(modelsDir, d, threads, scale, threshold, budget, gridFactor);
     }
 
     public EngineConfig withThreads(int t) {
-        return new EngineConfig(modelsDir, device, t, scale, threshold, budget);
+        return new EngineConfig(modelsDir, device, t, scale, threshold, budget, gridFactor);
     }
 
     public EngineConfig withScale(Double s) {
-        return new EngineConfig(modelsDir, device, threads, s, threshold, budget);
+        return new EngineConfig(modelsDir, device, threads, s, threshold, budget, gridFactor);
     }
 
     public EngineConfig withThreshold(Double t) {
-        return new EngineConfig(modelsDir, device, threads, scale, t, budget);
+        return new EngineConfig(modelsDir, device, threads, scale, t, budget, gridFactor);
     }
 
     public EngineConfig withBudget(int b) {
-        return new EngineConfig(modelsDir, device, threads, scale, threshold, b);
+        return new EngineConfig(modelsDir, device, threads, scale, threshold, b, gridFactor);
+    }
+
+    public EngineConfig withGridFactor(Integer k) {
+        return new EngineConfig(modelsDir, device, threads, scale, threshold, budget, k);
     }
 
     public EngineConfig validate() {
@@ -67,6 +73,9 @@ public record EngineConfig(Path modelsDir, Device device, int threads, Double sc
         }
         if (threshold != null && !(threshold >= 0)) {
             throw new IllegalArgumentException("threshold " + threshold + " must be >= 0");
+        }
+        if (gridFactor != null && gridFactor < 1) {
+            throw new IllegalArgumentException("grid factor " + gridFactor + " must be at least 1");
         }
         if (budget < 0) {
             throw new IllegalArgumentException("budget " + budget + " must be >= 0 (0 = unlimited)");

@@ -83,9 +83,15 @@ public final class Models implements AutoCloseable {
         return new CoarseInference(segmenter, scale);
     }
 
+    /** Selection grid factor: the config's, else the refiner card's, else 1. */
+    public int gridFactor() {
+        Integer k = config.gridFactor() != null ? config.gridFactor() : refiner.card().selectionGridFactor;
+        return k != null ? k : 1;
+    }
+
     /** Stage 2 at the configured operating point. */
     public EntropySelector selector() {
-        return new EntropySelector(threshold(), config.budget());
+        return new EntropySelector(threshold(), config.budget(), gridFactor());
     }
 
     /** Stage 3. */
@@ -100,7 +106,7 @@ public final class Models implements AutoCloseable {
 
     /** Dense inference at full resolution (the baseline), with the dense model if there is one. */
     public Segmenter denseFull() {
-        return new DenseSegmenter(new CoarseInference(dense != null ? dense : segmenter, 1.0), null);
+        return new DenseSegmenter(new CoarseInference(dense != null ? dense : segmenter, 1.0));
     }
 
     /** The model behind {@link #denseFull()}. */
@@ -110,7 +116,7 @@ public final class Models implements AutoCloseable {
 
     /** Dense inference at the coarse scale, upsampled. */
     public Segmenter denseLow() {
-        return new DenseSegmenter(coarse(scale()), null);
+        return new DenseSegmenter(coarse(scale()));
     }
 
     public Segmenter sparse() {
@@ -119,7 +125,7 @@ public final class Models implements AutoCloseable {
 
     /** SparseRefine at another operating point (threshold sweeps). */
     public Segmenter sparse(double threshold, int budget) {
-        return new SparseRefineEngine(coarse(scale()), new EntropySelector(threshold, budget), refiner(), ensembler(), null);
+        return new SparseRefineEngine(coarse(scale()), new EntropySelector(threshold, budget, gridFactor()), refiner(), ensembler());
     }
 
     @Override

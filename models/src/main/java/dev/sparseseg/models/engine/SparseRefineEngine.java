@@ -20,15 +20,13 @@ public final class SparseRefineEngine implements Segmenter {
     private final EntropySelector selector;
     private final SparseRefiner refiner;
     private final GatedEnsembler ensembler;
-    private final AutoCloseable owned;
 
     public SparseRefineEngine(CoarseInference coarse, EntropySelector selector, SparseRefiner refiner,
-                              GatedEnsembler ensembler, AutoCloseable owned) {
+                              GatedEnsembler ensembler) {
         this.coarse = coarse;
         this.selector = selector;
         this.refiner = refiner;
         this.ensembler = ensembler;
-        this.owned = owned;
     }
 
     @Override
@@ -43,10 +41,5 @@ public final class SparseRefineEngine implements Segmenter {
         LabelMap labels = ensembler.fuse(logits, refined);
         long t4 = System.nanoTime();
         return new Segmentation(labels, sel.count(), new StageTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
-    }
-
-    @Override
-    public void close() {
-        Models.closeQuietly(owned);
     }
 }

@@ -49,7 +49,7 @@ public final class GatedEnsembler {
         int h = logits.mapping().frameH;
         byte[] labels = new byte[w * h];
         // Pixels of refined cells are overwritten below: skip their upsampling.
-        logits.upsampleArgmax(labels, r.selection().cells());
+        logits.upsampleArgmax(labels, r.selection().cells(), r.selection().grid());
         float[] fused = fuseLogits(r);
         int[] px = r.selection().pixels();
         for (int i = 0; i < r.selection().count(); i++) {

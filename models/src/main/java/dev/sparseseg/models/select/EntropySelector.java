@@ -8,20 +8,35 @@ import java.util.Arrays;
 /**
  * Stage 2: picks the pixels the coarse model is unsure of.
  *
- * <p>Entropy is computed once per coarse grid cell and expanded to the frame by nearest
+ * <p>Entropy is computed on a selection grid and expanded to the frame by nearest
  * neighbour (as in the SparseRefine authors' code), so its cost follows the grid, not
- * the frame. A cell is selected when its entropy exceeds the threshold; with a pixel
- * budget, the most uncertain cells above the threshold are kept until the budget is spent.
+ * the frame. The selection grid is the coarse model's output grid upsampled (bilinear)
+ * {@code gridFactor} times: 1 uses the model's grid as is; larger factors select finer
+ * blocks (the authors select at the coarse input's resolution). A cell is selected when
+ * its entropy exceeds the threshold; with a pixel budget, the most uncertain cells above
+ * the threshold are kept until the budget is spent.
  */
 public final class EntropySelector {
     private final double threshold;
     private final int budget;
+    private final int gridFactor;
+    private GridMapping fine;
+    private GridMapping fineToFrame;
+
+    public EntropySelector(double threshold, int budget) {
+        this(threshold, budget, 1);
+    }
 
     /**
-     * @param threshold entropy (nats) above which a pixel is refined; >= 0
-     * @param budget    most pixels refined per frame; 0 = no limit
+     * @param threshold  entropy (nats) above which a pixel is refined; >= 0
+     * @param budget     most pixels refined per frame; 0 = no limit
+     * @param gridFactor selection grid = model grid upsampled this many times; >= 1
      */
-    public EntropySelector(double threshold, int budget) {
+    public EntropySelector(double threshold, int budget, int gridFactor) {
+        if (gridFactor < 1) {
+            throw new IllegalArgumentException("selection grid factor " + gridFactor + " must be >= 1");
+        }
+        this.gridFactor = gridFactor;
         if (!(threshold >= 0)) {
             throw new IllegalArgumentException("entropy threshold " + threshold + " must be >= 0");
         }
@@ -40,6 +55,10 @@ public final class EntropySelector {
         return budget;
     }
 
+    public int gridFactor() {
+        return gridFactor;
+    }
+
     /** Entropy of each grid cell, row-major. */
     public static float[] cellEntropy(CoarseLogits logits) {
         GridMapping m = logits.mapping();
@@ -52,9 +71,32 @@ public final class EntropySelector {
         return h;
     }
 
+    /** Entropy of each cell of the grid {@code gridFactor} times finer than the model's. */
+    private float[] fineEntropy(CoarseLogits logits) {
+        GridMapping model = logits.mapping();
+        int fw = model.gridW * gridFactor;
+        int fh = model.gridH * gridFactor;
+        if (fine == null || !fine.fits(fw, fh, model.gridW, model.gridH)
+                || !fineToFrame.fits(model.frameW, model.frameH, fw, fh)) {
+            fine = new GridMapping(fw, fh, model.gridW, model.gridH);
+            fineToFrame = new GridMapping(model.frameW, model.frameH, fw, fh);
+        }
+        CoarseLogits onFine = logits.withMapping(fine);
+        int c = logits.classes();
+        float[] v = new float[c];
+        float[] h = new float[fw * fh];
+        for (int y = 0; y < fh; y++) {
+            for (int x = 0; x < fw; x++) {
+                onFine.sample(x, y, v, 0);
+                h[y * fw + x] = Entropy.of(v, 0, 1, c);
+            }
+        }
+        return h;
+    }
+
     public Selection select(CoarseLogits logits) {
-        GridMapping m = logits.mapping();
-        float[] h = cellEntropy(logits);
+        float[] h = gridFactor == 1 ? cellEntropy(logits) : fineEntropy(logits);
+        GridMapping m = gridFactor == 1 ? logits.mapping() : fineToFrame;
         boolean[] chosen = new boolean[h.length];
         boolean any = false;
         for (int i = 0; i < h.length; i++) {
@@ -85,7 +127,7 @@ public final class EntropySelector {
                 }
             }
         }
-        return new Selection(pixels, n, m.frameW * m.frameH, chosen);
+        return new Selection(pixels, n, m.frameW * m.frameH, chosen, m);
     }
 
     /** Keeps the highest-entropy chosen cells whose pixels fit the budget. */
