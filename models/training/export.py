@@ -61,7 +61,6 @@ def main():
     ap.add_argument("--threshold", type=float, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--fixture", required=True)
-    ap.add_argument("--dense", default=None, help="optional full-resolution backbone checkpoint (dense-full baseline)")
     ap.add_argument("--provenance", default=None, help="JSON with training commands, times and val figures per model")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True); os.makedirs(a.fixture, exist_ok=True)
@@ -108,10 +107,6 @@ def main():
                     "feature_count": nfeat, "hidden": ck["hidden"], **common},
         "ensembler": {"name": "sparseseg-camvid-ensembler", "role": "ensembler", "onnx": "ensembler.onnx", **common},
     }
-    if a.dense:
-        dense = SegNetLite(); dense.load_state_dict(torch.load(a.dense)); dense.eval()
-        export_segmenter(dense, os.path.join(a.out, "dense.onnx"))
-        cards["dense"] = {"name": "sparseseg-camvid-dense", "onnx": "dense.onnx", **seg_common}
     for name, card in cards.items():
         card.update({k: v for k, v in prov.get(name, {}).items()})
         with open(os.path.join(a.out, f"{name}.card.json"), "w") as f:

@@ -72,14 +72,20 @@ class SegNetLite(nn.Module):
 
 def entropy(logits, dim=-1):
     """H = -sum p ln p, from logits (numerically safe)."""
+    return probs_entropy(logits, dim)[1]
+
+
+def probs_entropy(logits, dim=-1):
+    """Softmax and its entropy from one log-softmax (fewer ops in the exported graphs)."""
     logp = F.log_softmax(logits, dim=dim)
-    return -(logp.exp() * logp).sum(dim=dim, keepdim=True)
+    p = logp.exp()
+    return p, -(p * logp).sum(dim=dim, keepdim=True)
 
 
 def coarse_summary(feats, l1):
     """Gathered features plus softmax and entropy of the coarse logits (computed in-graph,
     where ONNX Runtime vectorises exp, rather than per pixel on the host)."""
-    return torch.cat([feats, F.softmax(l1, dim=-1), entropy(l1)], dim=-1)
+    return torch.cat([feats, *probs_entropy(l1)], dim=-1)
 
 
 class PointRefiner(nn.Module):
@@ -139,7 +145,7 @@ class GatedEnsembler(nn.Module):
         self.fuser = nn.Sequential(nn.Linear(c, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, c))
 
     def forward(self, l1, l2):
-        x = torch.cat([F.softmax(l1, -1), entropy(l1), F.softmax(l2, -1), entropy(l2)], dim=-1)
+        x = torch.cat([*probs_entropy(l1), *probs_entropy(l2)], dim=-1)
         w = F.softmax(self.gate(x), dim=-1)
         mixed = w[:, :1] * l1 + w[:, 1:] * l2
         return mixed + self.fuser(mixed)

@@ -31,15 +31,6 @@ public final class ModelSource {
         return new ModelSource(dir);
     }
 
-    /** Whether {@code NAME.card.json} exists here. */
-    public boolean hasCard(String name) {
-        String file = name + ".card.json";
-        if (dir != null) {
-            return Files.isRegularFile(dir.resolve(file));
-        }
-        return ModelSource.class.getClassLoader().getResource(BUNDLED + file) != null;
-    }
-
     /** Reads {@code NAME.card.json}. */
     public ModelCard card(String name) {
         String file = name + ".card.json";

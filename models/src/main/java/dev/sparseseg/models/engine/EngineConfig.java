@@ -23,8 +23,6 @@ public record EngineConfig(Path modelsDir, Device device, int threads, Double sc
     public static final String SEGMENTER = "segmenter";
     public static final String REFINER = "refiner";
     public static final String ENSEMBLER = "ensembler";
-    /** Optional: a segmenter trained for full resolution, used by dense-full. */
-    public static final String DENSE = "dense";
 
     public static EngineConfig defaults() {
         return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), null, null, 0, null);

@@ -8,24 +8,22 @@ import dev.sparseseg.models.runtime.OnnxModel;
 import dev.sparseseg.models.select.EntropySelector;
 
 /**
- * The reference models loaded once, and the segmenters built on them: the segmenter
- * (coarse model), refiner and ensembler, plus an optional {@code dense} model trained
- * for full resolution (the dense-full baseline; without it the segmenter runs at
- * scale 1). Closing it closes every ONNX session.
+ * The three reference models (segmenter, refiner, ensembler) loaded once, and the
+ * segmenters built on them. The segmenter is one multi-scale model: the coarse model at
+ * the refiner's scale and the dense-full baseline at scale 1. Closing it closes every
+ * ONNX session.
  */
 public final class Models implements AutoCloseable {
     private final EngineConfig config;
     private final OnnxModel segmenter;
     private final OnnxModel refiner;
     private final OnnxModel ensembler;
-    private final OnnxModel dense;
 
-    private Models(EngineConfig config, OnnxModel segmenter, OnnxModel refiner, OnnxModel ensembler, OnnxModel dense) {
+    private Models(EngineConfig config, OnnxModel segmenter, OnnxModel refiner, OnnxModel ensembler) {
         this.config = config;
         this.segmenter = segmenter;
         this.refiner = refiner;
         this.ensembler = ensembler;
-        this.dense = dense;
     }
 
     public static Models load(EngineConfig config) {
@@ -38,13 +36,7 @@ public final class Models implements AutoCloseable {
             seg = OnnxModel.load(src, EngineConfig.SEGMENTER, config.device(), config.threads());
             ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), config.threads());
             ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), config.threads());
-            OnnxModel dense = src.hasCard(EngineConfig.DENSE)
-                    ? OnnxModel.load(src, EngineConfig.DENSE, config.device(), config.threads()) : null;
-            if (dense != null) {
-                dense.require(dense.card().numClasses() == seg.card().numClasses(), "dense model has "
-                        + dense.card().numClasses() + " classes, segmenter " + seg.card().numClasses());
-            }
-            return new Models(config, seg, ref, ens, dense);
+            return new Models(config, seg, ref, ens);
         } catch (RuntimeException e) {
             closeQuietly(seg);
             closeQuietly(ref);
@@ -104,14 +96,9 @@ public final class Models implements AutoCloseable {
         return new GatedEnsembler(ensembler, classes());
     }
 
-    /** Dense inference at full resolution (the baseline), with the dense model if there is one. */
+    /** Dense inference at full resolution (the baseline). */
     public Segmenter denseFull() {
-        return new DenseSegmenter(new CoarseInference(dense != null ? dense : segmenter, 1.0));
-    }
-
-    /** The model behind {@link #denseFull()}. */
-    public OnnxModel denseModel() {
-        return dense != null ? dense : segmenter;
+        return new DenseSegmenter(coarse(1.0));
     }
 
     /** Dense inference at the coarse scale, upsampled. */
@@ -133,7 +120,6 @@ public final class Models implements AutoCloseable {
         closeQuietly(segmenter);
         closeQuietly(refiner);
         closeQuietly(ensembler);
-        closeQuietly(dense);
     }
 
     static void closeQuietly(AutoCloseable c) {
