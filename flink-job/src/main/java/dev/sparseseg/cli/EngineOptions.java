@@ -14,8 +14,11 @@ public final class EngineOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", description = "ONNX Runtime threads per model (default: all cores).")
+    @Option(names = "--threads", description = "ONNX Runtime threads of the segmenter (default: all cores).")
     Integer threads;
+
+    @Option(names = "--sparse-threads", defaultValue = "1", description = "ONNX Runtime threads of the refiner and ensembler (default: ${DEFAULT-VALUE}).")
+    int sparseThreads;
 
     @Option(names = "--scale", description = "Coarse input scale in (0,1] (default: the refiner card's).")
     Double scale;
@@ -36,6 +39,7 @@ public final class EngineOptions {
                 .withScale(scale)
                 .withThreshold(threshold)
                 .withBudget(budget)
+                .withSparseThreads(sparseThreads)
                 .withGridFactor(gridFactor);
         if (threads != null) {
             c = c.withThreads(threads);

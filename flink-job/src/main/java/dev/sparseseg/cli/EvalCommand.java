@@ -59,9 +59,10 @@ public final class EvalCommand implements Callable<Integer> {
             modes.put(DENSE_LOW, models.denseLow());
             modes.put(SPARSE, models.sparse());
             int n = limit > 0 ? Math.min(limit, ds.size()) : ds.size();
-            System.out.printf("eval %s (%d frames), scale %.3f, threshold %.3f, grid factor %d, budget %d, %d threads, %s%n",
+            System.out.printf("eval %s (%d frames), scale %.3f, threshold %.3f, grid factor %d, budget %d, "
+                            + "%d threads (refiner/ensembler %d), %s%n",
                     split, n, models.scale(), models.threshold(), models.gridFactor(), models.config().budget(),
-                    models.config().threads(), models.segmenterModel().device());
+                    models.config().threads(), models.config().sparseThreads(), models.segmenterModel().device());
             ProgressBar bar = new ProgressBar(System.err, "eval", n);
             List<ModeReport> reports = Evaluation.run(ds, modes, models.classes(), limit, bar::update);
             System.out.print(ReportTable.format(reports, models.classNames()));
@@ -85,6 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
         root.put("grid_factor", models.gridFactor());
         root.put("budget", models.config().budget());
         root.put("threads", models.config().threads());
+        root.put("sparse_threads", models.config().sparseThreads());
         root.put("device", models.segmenterModel().device().toString());
         Map<String, Object> modes = new LinkedHashMap<>();
         String[] names = models.classNames();

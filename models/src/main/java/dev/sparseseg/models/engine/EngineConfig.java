@@ -11,49 +11,55 @@ import java.nio.file.Path;
  *
  * @param modelsDir directory of cards and ONNX files; null = the bundled reference models
  * @param device    cpu or cuda[:N]
- * @param threads   ONNX Runtime intra-op threads per model
+ * @param threads   ONNX Runtime intra-op threads of the segmenter (dense inference)
+ * @param sparseThreads intra-op threads of the refiner and ensembler, whose ops on [N, C]
+ *                  rows are too small to gain from a thread pool (1 measured fastest)
  * @param scale     coarse input scale in (0, 1]
  * @param threshold entropy threshold (nats) for selection
  * @param budget    most pixels refined per frame, 0 = unlimited
  * @param gridFactor selection grid = coarse grid upsampled this many times; null = the refiner card's
  */
-public record EngineConfig(Path modelsDir, Device device, int threads, Double scale, Double threshold, int budget,
-                           Integer gridFactor) {
+public record EngineConfig(Path modelsDir, Device device, int threads, int sparseThreads, Double scale,
+                           Double threshold, int budget, Integer gridFactor) {
 
     public static final String SEGMENTER = "segmenter";
     public static final String REFINER = "refiner";
     public static final String ENSEMBLER = "ensembler";
 
     public static EngineConfig defaults() {
-        return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), null, null, 0, null);
+        return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), 1, null, null, 0, null);
     }
 
     public EngineConfig withModelsDir(Path dir) {
-        return new EngineConfig(dir, device, threads, scale, threshold, budget, gridFactor);
+        return new EngineConfig(dir, device, threads, sparseThreads, scale, threshold, budget, gridFactor);
     }
 
     public EngineConfig withDevice(Device d) {
-        return new EngineConfig(modelsDir, d, threads, scale, threshold, budget, gridFactor);
+        return new EngineConfig(modelsDir, d, threads, sparseThreads, scale, threshold, budget, gridFactor);
     }
 
     public EngineConfig withThreads(int t) {
-        return new EngineConfig(modelsDir, device, t, scale, threshold, budget, gridFactor);
+        return new EngineConfig(modelsDir, device, t, sparseThreads, scale, threshold, budget, gridFactor);
+    }
+
+    public EngineConfig withSparseThreads(int t) {
+        return new EngineConfig(modelsDir, device, threads, t, scale, threshold, budget, gridFactor);
     }
 
     public EngineConfig withScale(Double s) {
-        return new EngineConfig(modelsDir, device, threads, s, threshold, budget, gridFactor);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, s, threshold, budget, gridFactor);
     }
 
     public EngineConfig withThreshold(Double t) {
-        return new EngineConfig(modelsDir, device, threads, scale, t, budget, gridFactor);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, t, budget, gridFactor);
     }
 
     public EngineConfig withBudget(int b) {
-        return new EngineConfig(modelsDir, device, threads, scale, threshold, b, gridFactor);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, b, gridFactor);
     }
 
     public EngineConfig withGridFactor(Integer k) {
-        return new EngineConfig(modelsDir, device, threads, scale, threshold, budget, k);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, k);
     }
 
     public EngineConfig validate() {
@@ -65,6 +71,9 @@ public record EngineConfig(Path modelsDir, Device device, int threads, Double sc
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads " + threads + " must be at least 1");
+        }
+        if (sparseThreads < 1) {
+            throw new IllegalArgumentException("sparse threads " + sparseThreads + " must be at least 1");
         }
         if (scale != null && !(scale > 0 && scale <= 1)) {
             throw new IllegalArgumentException("scale " + scale + " must be in (0, 1]");

@@ -34,8 +34,8 @@ public final class Models implements AutoCloseable {
         OnnxModel ens = null;
         try {
             seg = OnnxModel.load(src, EngineConfig.SEGMENTER, config.device(), config.threads());
-            ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), config.threads());
-            ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), config.threads());
+            ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), config.sparseThreads());
+            ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), config.sparseThreads());
             return new Models(config, seg, ref, ens);
         } catch (RuntimeException e) {
             closeQuietly(seg);
