@@ -31,14 +31,4 @@ class EntropyTest {
         assertEquals(Math.log(2), Entropy.of(planar, 0, 2, 2), 1e-6);
         assertEquals(0.0, Entropy.of(planar, 1, 2, 2), 1e-6);
     }
-
-    @Test
-    void softmaxSumsToOneAndReturnsEntropy() {
-        float[] logits = {1f, 2f, 3f};
-        float[] p = new float[3];
-        float h = Entropy.softmax(logits, 0, 3, p, 0);
-        assertEquals(1.0, p[0] + p[1] + p[2], 1e-6);
-        assertEquals(Math.exp(3) / (Math.exp(1) + Math.exp(2) + Math.exp(3)), p[2], 1e-6);
-        assertEquals(Entropy.of(logits, 0, 1, 3), h, 1e-6);
-    }
 }

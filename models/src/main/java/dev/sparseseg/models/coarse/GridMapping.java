@@ -88,11 +88,6 @@ public final class GridMapping {
         return idx;
     }
 
-    /** Grid cell (row-major) holding frame pixel {@code p} under nearest mapping. */
-    public int cellOf(int p) {
-        return cellY[p / frameW] * gridW + cellX[p % frameW];
-    }
-
     /** Fractional position of a frame column/row between its two bilinear source cells. */
     public float fracX(int x) {
         return bfx[x];

@@ -107,7 +107,7 @@ public final class Models implements AutoCloseable {
     }
 
     public Segmenter sparse() {
-        return sparse(threshold(), config.budget());
+        return new SparseRefineEngine(coarse(scale()), selector(), refiner(), ensembler());
     }
 
     /** SparseRefine at another operating point (threshold sweeps). */

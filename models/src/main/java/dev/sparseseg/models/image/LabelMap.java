@@ -8,8 +8,4 @@ public record LabelMap(int width, int height, byte[] labels) {
                     + " bytes, got " + labels.length);
         }
     }
-
-    public int get(int x, int y) {
-        return labels[y * width + x] & 0xFF;
-    }
 }

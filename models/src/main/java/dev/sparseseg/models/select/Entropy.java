@@ -21,26 +21,4 @@ public final class Entropy {
         }
         return (float) (Math.log(s) - t / s);
     }
-
-    /** Softmax of {@code n} logits at {@code v[off..]} into {@code out[outOff..]}; returns the entropy. */
-    public static float softmax(float[] v, int off, int n, float[] out, int outOff) {
-        float m = v[off];
-        for (int c = 1; c < n; c++) {
-            m = Math.max(m, v[off + c]);
-        }
-        double s = 0;
-        double t = 0;
-        for (int c = 0; c < n; c++) {
-            double z = v[off + c] - m;
-            double e = Math.exp(z);
-            out[outOff + c] = (float) e;
-            s += e;
-            t += e * z;
-        }
-        float inv = (float) (1 / s);
-        for (int c = 0; c < n; c++) {
-            out[outOff + c] *= inv;
-        }
-        return (float) (Math.log(s) - t / s);
-    }
 }
