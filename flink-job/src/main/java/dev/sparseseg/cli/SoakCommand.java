@@ -1,0 +1,79 @@
+package dev.sparseseg.cli;
+
+import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.engine.Segmenter;
+import dev.sparseseg.models.eval.DatasetSplit;
+import dev.sparseseg.models.image.RgbFrame;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sparseseg soak}: runs SparseRefine over a split's frames again and again and
+ * prints throughput and the process's resident memory, to show that native memory
+ * (ONNX Runtime tensors and sessions) stays flat. Run with a fixed heap
+ * ({@code SPARSESEG_JAVA_OPTS="-Xms512m -Xmx512m"}) so heap growth does not blur it.
+ */
+@Command(name = "soak", mixinStandardHelpOptions = true,
+        description = "Segment a split's frames repeatedly; print fps and resident memory as it goes.")
+public final class SoakCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset in CamVid's layout (default: ../shared/datasets/camvid).")
+    Path data;
+
+    @Option(names = "--split", defaultValue = "val", description = "Split whose frames are replayed (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--frames", defaultValue = "4000", description = "Frames to segment in all (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--every", defaultValue = "500", description = "Print a line every N frames (default: ${DEFAULT-VALUE}).")
+    int every;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() throws IOException {
+        if (frames < 1 || every < 1) {
+            throw new IllegalArgumentException("--frames " + frames + " and --every " + every + " must be at least 1");
+        }
+        DatasetSplit ds = new DatasetSplit(data != null ? data : DatasetSplit.defaultCamVid(), split);
+        RgbFrame[] decoded = new RgbFrame[ds.size()];
+        for (int i = 0; i < decoded.length; i++) {
+            decoded[i] = ds.frame(i);
+        }
+        try (Models models = Models.load(engine.config())) {
+            Segmenter sparse = models.sparse();
+            long start = System.nanoTime();
+            long refined = 0;
+            for (int i = 1; i <= frames; i++) {
+                refined += sparse.segment(decoded[(i - 1) % decoded.length]).refinedPixels();
+                if (i % every == 0 || i == frames) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("frames %d, %.1f fps, refined %.1f%%, resident memory %s%n", i, i / secs,
+                            100.0 * refined / ((long) i * decoded[0].pixels()), residentMemory());
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** VmRSS from /proc (Linux); "n/a" elsewhere. */
+    static String residentMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024 + " MB";
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or an unexpected format: report nothing rather than fail the run
+        }
+        return "n/a";
+    }
+}
