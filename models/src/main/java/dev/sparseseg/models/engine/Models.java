@@ -12,6 +12,9 @@ import dev.sparseseg.models.select.EntropySelector;
  * segmenters built on them. The segmenter is one multi-scale model: the coarse model at
  * the refiner's scale and the dense-full baseline at scale 1. Closing it closes every
  * ONNX session.
+ *
+ * <p>Not thread-safe: the sessions reuse their input buffers, and every stage or segmenter
+ * built here shares them. Use one {@code Models} per thread (per operator instance).
  */
 public final class Models implements AutoCloseable {
     private final EngineConfig config;
