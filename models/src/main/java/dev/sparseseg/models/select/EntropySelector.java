@@ -33,18 +33,18 @@ public final class EntropySelector {
      * @param gridFactor selection grid = model grid upsampled this many times; >= 1
      */
     public EntropySelector(double threshold, int budget, int gridFactor) {
-        if (gridFactor < 1) {
-            throw new IllegalArgumentException("selection grid factor " + gridFactor + " must be >= 1");
-        }
-        this.gridFactor = gridFactor;
         if (!(threshold >= 0)) {
             throw new IllegalArgumentException("entropy threshold " + threshold + " must be >= 0");
         }
         if (budget < 0) {
             throw new IllegalArgumentException("pixel budget " + budget + " must be >= 0 (0 = unlimited)");
         }
+        if (gridFactor < 1) {
+            throw new IllegalArgumentException("selection grid factor " + gridFactor + " must be >= 1");
+        }
         this.threshold = threshold;
         this.budget = budget;
+        this.gridFactor = gridFactor;
     }
 
     public double threshold() {
