@@ -28,11 +28,8 @@ public final class EvalCommand implements Callable<Integer> {
     static final String DENSE_LOW = "dense-low";
     static final String SPARSE = "sparse";
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset in CamVid's layout (default: ../shared/datasets/camvid).")
-    Path data;
-
-    @Option(names = "--split", defaultValue = "val", description = "Split to evaluate (default: ${DEFAULT-VALUE}).")
-    String split;
+    @Mixin
+    DatasetOptions dataset;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
@@ -52,22 +49,22 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DatasetSplit ds = new DatasetSplit(data != null ? data : DatasetSplit.defaultCamVid(), split);
+        DatasetSplit ds = dataset.open();
         try (Models models = Models.load(engine.config())) {
             Map<String, Segmenter> modes = new LinkedHashMap<>();
             modes.put(DENSE_FULL, models.denseFull());
             modes.put(DENSE_LOW, models.denseLow());
             modes.put(SPARSE, models.sparse());
-            int n = limit > 0 ? Math.min(limit, ds.size()) : ds.size();
+            int n = Evaluation.frameCount(ds, limit);
             System.out.printf("eval %s (%d frames), scale %.3f, threshold %.3f, grid factor %d, budget %d, "
                             + "%d threads (refiner/ensembler %d), %s%n",
-                    split, n, models.scale(), models.threshold(), models.gridFactor(), models.config().budget(),
+                    ds.split(), n, models.scale(), models.threshold(), models.gridFactor(), models.config().budget(),
                     models.config().threads(), models.config().sparseThreads(), models.segmenterModel().device());
             ProgressBar bar = new ProgressBar(System.err, "eval", n);
             List<ModeReport> reports = Evaluation.run(ds, modes, models.classes(), limit, bar::update);
             System.out.print(ReportTable.format(reports, models.classNames()));
             if (json != null) {
-                writeJson(json, models, n, reports);
+                writeJson(json, models, ds.split(), n, reports);
                 System.out.println("wrote " + json);
             }
             if (sweep != null) {
@@ -77,7 +74,7 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeJson(Path file, Models models, int frames, List<ModeReport> reports) throws IOException {
+    private void writeJson(Path file, Models models, String split, int frames, List<ModeReport> reports) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("split", split);
         root.put("frames", frames);
@@ -121,7 +118,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (double t : sweepThresholds) {
             modes.put(String.valueOf(t), models.sparse(t, models.config().budget()));
         }
-        int n = limit > 0 ? Math.min(limit, ds.size()) : ds.size();
+        int n = Evaluation.frameCount(ds, limit);
         List<ModeReport> points = Evaluation.run(ds, modes, models.classes(), limit, new ProgressBar(System.err, "sweep", n)::update);
         List<String> lines = new ArrayList<>();
         lines.add("mode,threshold,miou,ms_median,refined_fraction");

@@ -22,11 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = "Segment a split's frames repeatedly; print fps and resident memory as it goes.")
 public final class SoakCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset in CamVid's layout (default: ../shared/datasets/camvid).")
-    Path data;
-
-    @Option(names = "--split", defaultValue = "val", description = "Split whose frames are replayed (default: ${DEFAULT-VALUE}).")
-    String split;
+    @Mixin
+    DatasetOptions dataset;
 
     @Option(names = "--frames", defaultValue = "4000", description = "Frames to segment in all (default: ${DEFAULT-VALUE}).")
     int frames;
@@ -42,7 +39,7 @@ public final class SoakCommand implements Callable<Integer> {
         if (frames < 1 || every < 1) {
             throw new IllegalArgumentException("--frames " + frames + " and --every " + every + " must be at least 1");
         }
-        DatasetSplit ds = new DatasetSplit(data != null ? data : DatasetSplit.defaultCamVid(), split);
+        DatasetSplit ds = dataset.open();
         RgbFrame[] decoded = new RgbFrame[ds.size()];
         for (int i = 0; i < decoded.length; i++) {
             decoded[i] = ds.frame(i);

@@ -25,7 +25,7 @@ public final class Evaluation {
 
     public static List<ModeReport> run(DatasetSplit split, Map<String, Segmenter> modes, int classes, int limit,
                                        IntConsumer progress) throws IOException {
-        int n = limit > 0 ? Math.min(limit, split.size()) : split.size();
+        int n = frameCount(split, limit);
         Map<String, ConfusionMatrix> conf = new LinkedHashMap<>();
         Map<String, double[]> ms = new LinkedHashMap<>();
         Map<String, double[]> refined = new LinkedHashMap<>();
@@ -70,6 +70,11 @@ public final class Evaluation {
                     stageMedians));
         }
         return out;
+    }
+
+    /** Frames an evaluation covers: the first {@code limit}, or all when limit is 0. */
+    public static int frameCount(DatasetSplit split, int limit) {
+        return limit > 0 ? Math.min(limit, split.size()) : split.size();
     }
 
     public static double median(double[] v) {
