@@ -1,0 +1,24 @@
+package dev.sparseseg.connectors.source;
+
+import org.apache.flink.api.connector.source.SourceSplit;
+
+/**
+ * One stream of a {@link FrameSource}: a camera, a video or an image folder.
+ *
+ * @param uri      the source as given on the command line
+ * @param position frames already emitted (restored readers of files and folders skip them)
+ */
+public record FrameSplit(String uri, long position) implements SourceSplit {
+    @Override
+    public String splitId() {
+        return source().streamId();
+    }
+
+    public SourceUri source() {
+        return SourceUri.parse(uri);
+    }
+
+    public FrameSplit at(long newPosition) {
+        return new FrameSplit(uri, newPosition);
+    }
+}

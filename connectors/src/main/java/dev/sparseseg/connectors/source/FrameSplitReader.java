@@ -1,0 +1,90 @@
+package dev.sparseseg.connectors.source;
+
+import dev.sparseseg.connectors.folder.FolderFrameReader;
+import dev.sparseseg.connectors.frame.FrameRecord;
+import dev.sparseseg.connectors.video.LatestFrameReader;
+import dev.sparseseg.connectors.video.VideoFrameReader;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads all streams assigned to one source subtask, one frame from each per fetch, so that
+ * streams sharing a reader advance together.
+ */
+final class FrameSplitReader implements SplitReader<FrameRecord, FrameSplit> {
+    private final Map<String, FrameReader> readers = new LinkedHashMap<>();
+
+    @Override
+    public RecordsWithSplitIds<FrameRecord> fetch() throws IOException {
+        RecordsBySplits.Builder<FrameRecord> batch = new RecordsBySplits.Builder<>();
+        for (Iterator<Map.Entry<String, FrameReader>> it = readers.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, FrameReader> e = it.next();
+            FrameRecord f = e.getValue().read();
+            if (f == null) {
+                e.getValue().close();
+                it.remove();
+                batch.addFinishedSplit(e.getKey());
+            } else {
+                batch.add(e.getKey(), f);
+            }
+        }
+        return batch.build();
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<FrameSplit> change) {
+        if (!(change instanceof SplitsAddition)) {
+            throw new UnsupportedOperationException("split change " + change + " is not supported");
+        }
+        for (FrameSplit split : change.splits()) {
+            try {
+                readers.put(split.splitId(), open(split));
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+    }
+
+    static FrameReader open(FrameSplit split) throws IOException {
+        SourceUri src = split.source();
+        return switch (src.kind()) {
+            case DIR -> new FolderFrameReader(Path.of(src.location()), src.streamId(), split.position());
+            case FILE, RTSP -> {
+                VideoFrameReader video = new VideoFrameReader(src.location(), src.streamId(), split.position());
+                yield src.policy() == LivePolicy.DROP_OLDEST ? new LatestFrameReader(video) : video;
+            }
+            case KAFKA -> throw new IllegalArgumentException(split.uri() + " is read by the Kafka source, not this one");
+        };
+    }
+
+    @Override
+    public void wakeUp() {
+    }
+
+    @Override
+    public void close() throws Exception {
+        List<Exception> errors = new ArrayList<>();
+        for (FrameReader r : readers.values()) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                errors.add(e);
+            }
+        }
+        readers.clear();
+        if (!errors.isEmpty()) {
+            throw errors.get(0);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.sparseseg.connectors.source;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A frame source as the command line names it: {@code kafka://HOST:PORT/TOPIC},
+ * {@code rtsp://...}, {@code file:VIDEO} or {@code dir:FOLDER}. Options go in the fragment,
+ * which cameras never see: {@code rtsp://cam1/live#id=gate&policy=drop-oldest}.
+ *
+ * @param kind     which reader handles it
+ * @param location the URL or path without the fragment
+ * @param streamId the stream id (option {@code id}; defaults from the location)
+ * @param policy   option {@code policy}: wait (default) or drop-oldest
+ */
+public record SourceUri(Kind kind, String location, String streamId, LivePolicy policy) implements Serializable {
+
+    public enum Kind { KAFKA, RTSP, FILE, DIR }
+
+    public static SourceUri parse(String uri) {
+        int hash = uri.indexOf('#');
+        String location = hash < 0 ? uri : uri.substring(0, hash);
+        Map<String, String> opts = options(uri, hash < 0 ? "" : uri.substring(hash + 1));
+        Kind kind;
+        if (location.startsWith("kafka://")) {
+            kind = Kind.KAFKA;
+        } else if (location.startsWith("rtsp://") || location.startsWith("rtsps://")) {
+            kind = Kind.RTSP;
+        } else if (location.startsWith("file:")) {
+            kind = Kind.FILE;
+            location = location.substring("file:".length());
+        } else if (location.startsWith("dir:")) {
+            kind = Kind.DIR;
+            location = location.substring("dir:".length());
+        } else {
+            throw new IllegalArgumentException("source '" + uri
+                    + "' is not one of kafka://HOST:PORT/TOPIC, rtsp://..., file:VIDEO, dir:FOLDER");
+        }
+        if (location.isEmpty()) {
+            throw new IllegalArgumentException("source '" + uri + "' names no location");
+        }
+        LivePolicy policy = LivePolicy.parse(opts.getOrDefault("policy", "wait"));
+        if (policy == LivePolicy.DROP_OLDEST && (kind == Kind.DIR || kind == Kind.KAFKA)) {
+            throw new IllegalArgumentException("source '" + uri + "': drop-oldest applies to cameras and videos "
+                    + "(rtsp://, file:); Kafka topics and image folders are replayed without skipping");
+        }
+        String id = opts.getOrDefault("id", defaultId(kind, location));
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("source '" + uri + "' has an empty stream id");
+        }
+        return new SourceUri(kind, location, id, policy);
+    }
+
+    private static Map<String, String> options(String uri, String fragment) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        if (fragment.isEmpty()) {
+            return opts;
+        }
+        for (String kv : fragment.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("source '" + uri + "': option '" + kv + "' is not KEY=VALUE");
+            }
+            String key = kv.substring(0, eq);
+            if (!key.equals("id") && !key.equals("policy")) {
+                throw new IllegalArgumentException("source '" + uri + "': unknown option '" + key + "' (id, policy)");
+            }
+            opts.put(key, kv.substring(eq + 1));
+        }
+        return opts;
+    }
+
+    private static String defaultId(Kind kind, String location) {
+        return switch (kind) {
+            case FILE, DIR -> {
+                Path name = Path.of(location).toAbsolutePath().normalize().getFileName();
+                yield name == null ? location : name.toString();
+            }
+            case RTSP -> {
+                try {
+                    URI u = new URI(location);
+                    yield u.getHost() + (u.getPath() == null ? "" : u.getPath());
+                } catch (URISyntaxException e) {
+                    throw new IllegalArgumentException("source '" + location + "' is not a valid URL: " + e.getMessage());
+                }
+            }
+            case KAFKA -> "";  // Kafka records carry their stream id as the key
+        };
+    }
+
+    /** For kafka:// sources: bootstrap servers and topic. */
+    public KafkaAddress kafka() {
+        if (kind != Kind.KAFKA) {
+            throw new IllegalStateException(location + " is not a kafka:// source");
+        }
+        return KafkaAddress.parse(location);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.sparseseg.cli;
+
+import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.job.JobSettings;
+import dev.sparseseg.models.engine.EngineConfig;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/** Options of the streaming job: where frames come from and go, and how the stages are laid out. */
+public final class JobOptions {
+    @Option(names = "--source", paramLabel = "URI", required = true,
+            description = "Frame source, repeatable: kafka://HOST:PORT/TOPIC, rtsp://..., file:VIDEO, dir:FOLDER; "
+                    + "options after '#': id=STREAM, policy=wait|drop-oldest (e.g. rtsp://cam/live#id=gate&policy=drop-oldest).")
+    List<String> sources;
+
+    @Option(names = "--sink", paramLabel = "URI", required = true,
+            description = "Output, repeatable: kafka://HOST:PORT/TOPIC[#overlays=TOPIC], dir:PATH, discard:.")
+    List<String> sinks;
+
+    @Option(names = "--dead-letters", paramLabel = "URI",
+            description = "Where undecodable input goes: kafka://HOST:PORT/TOPIC, dir:PATH or log "
+                    + "(default: frames-dlq on the first Kafka broker named, else log).")
+    String deadLetters;
+
+    @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of the chained stages (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--refine-parallelism", paramLabel = "N",
+            description = "Split sparse refinement out of the chain with this parallelism (default: chained).")
+    Integer refineParallelism;
+
+    @Option(names = "--refine-slot-group", paramLabel = "NAME",
+            description = "Slot sharing group of the split-out refinement, e.g. one served by GPU TaskManagers.")
+    String refineSlotGroup;
+
+    @Option(names = "--group-id", defaultValue = "sparseseg", description = "Kafka consumer group of Kafka sources (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    public JobSettings settings(EngineConfig engine) {
+        if (refineSlotGroup != null && refineParallelism == null) {
+            throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
+        }
+        return new JobSettings(sources, sinks, deadLetters, EngineSpec.of(engine), parallelism, refineParallelism,
+                refineSlotGroup, groupId).validate();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.sparseseg.job;
+
+import dev.sparseseg.connectors.source.SourceUri;
+import dev.sparseseg.job.io.SinkUri;
+
+import java.util.List;
+
+/**
+ * Everything the job graph depends on, validated before anything starts.
+ *
+ * @param sources           source URIs (kafka://, rtsp://, file:, dir:)
+ * @param sinks             sink URIs (kafka://, dir:, discard:)
+ * @param deadLetters       where bad input goes: kafka://HOST:PORT/TOPIC, dir:PATH or "log";
+ *                          null = frames-dlq on the first Kafka broker named, else "log"
+ * @param engine            models and operating point
+ * @param parallelism       parallelism of the chained stages
+ * @param refineParallelism refinement's own parallelism (null = chained with the other stages)
+ * @param refineSlotGroup   slot sharing group of refinement when split out (e.g. GPU TaskManagers)
+ * @param kafkaGroupId      consumer group of Kafka sources (committed offsets resume a restarted job)
+ */
+public record JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
+                          int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId) {
+
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "frames-dlq";
+
+    public JobSettings {
+        sources = List.copyOf(sources);
+        sinks = List.copyOf(sinks);
+    }
+
+    public JobSettings validate() {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("no --source given");
+        }
+        if (sinks.isEmpty()) {
+            throw new IllegalArgumentException("no --sink given");
+        }
+        sources.forEach(SourceUri::parse);
+        sinks.forEach(SinkUri::parse);
+        if (deadLetters != null && !deadLetters.equals("log")) {
+            SinkUri d = SinkUri.parse(deadLetters);
+            if (d.kind() == SinkUri.Kind.DISCARD || d.overlayTopic() != null) {
+                throw new IllegalArgumentException("dead letters '" + deadLetters + "' must be kafka://HOST:PORT/TOPIC, dir:PATH or log");
+            }
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism " + parallelism + " must be at least 1");
+        }
+        if (refineParallelism != null && refineParallelism < 1) {
+            throw new IllegalArgumentException("refine parallelism " + refineParallelism + " must be at least 1");
+        }
+        if (kafkaGroupId == null || kafkaGroupId.isBlank()) {
+            throw new IllegalArgumentException("Kafka group id is empty");
+        }
+        engine.config();
+        return this;
+    }
+
+    public boolean overlays() {
+        return sinks.stream().map(SinkUri::parse).anyMatch(SinkUri::wantsOverlays);
+    }
+
+    /** The dead-letter destination after defaults: a sink URI, or "log". */
+    public String resolvedDeadLetters() {
+        if (deadLetters != null) {
+            return deadLetters;
+        }
+        for (String u : sinks) {
+            SinkUri s = SinkUri.parse(u);
+            if (s.kind() == SinkUri.Kind.KAFKA) {
+                return "kafka://" + s.kafka().bootstrapServers() + "/" + DEFAULT_DEAD_LETTER_TOPIC;
+            }
+        }
+        for (String u : sources) {
+            SourceUri s = SourceUri.parse(u);
+            if (s.kind() == SourceUri.Kind.KAFKA) {
+                return "kafka://" + s.kafka().bootstrapServers() + "/" + DEFAULT_DEAD_LETTER_TOPIC;
+            }
+        }
+        return "log";
+    }
+}

@@ -1,0 +1,163 @@
+package dev.sparseseg.job;
+
+import dev.sparseseg.connectors.frame.DeadLetter;
+import dev.sparseseg.connectors.frame.FrameRecord;
+import dev.sparseseg.connectors.frame.SegmentRecord;
+import dev.sparseseg.connectors.kafka.DeadLetterSerializer;
+import dev.sparseseg.connectors.kafka.FrameDeserializer;
+import dev.sparseseg.connectors.kafka.KafkaLimits;
+import dev.sparseseg.connectors.kafka.SegmentSerializer;
+import dev.sparseseg.connectors.sink.FolderSink;
+import dev.sparseseg.connectors.source.FrameSource;
+import dev.sparseseg.connectors.source.KafkaAddress;
+import dev.sparseseg.connectors.source.SourceUri;
+import dev.sparseseg.job.io.DeadLetterLog;
+import dev.sparseseg.job.io.SinkUri;
+import dev.sparseseg.job.stages.CoarseInferenceStage;
+import dev.sparseseg.job.stages.DecodeFrames;
+import dev.sparseseg.job.stages.EncodeSegments;
+import dev.sparseseg.job.stages.EntropySelectionStage;
+import dev.sparseseg.job.stages.FrameInFlight;
+import dev.sparseseg.job.stages.GatedFusionStage;
+import dev.sparseseg.job.stages.SparseRefinementStage;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The streaming job: sources, then one operator per SparseRefine stage (decode, coarse
+ * inference, entropy selection, sparse refinement, gated fusion, encode), then sinks.
+ * Frames are keyed by stream id once, right after the sources, and every later edge keeps
+ * the key, so each stream's frames come out in order. The stages chain (records pass by
+ * reference) unless refinement is split out with its own parallelism and slot sharing group.
+ */
+public final class SegmentationJob {
+    public static final String NAME = "SparseSeg";
+
+    private SegmentationJob() {
+    }
+
+    /** Adds the job's graph to {@code env}; call {@code env.execute(NAME)} to run it. */
+    public static void build(StreamExecutionEnvironment env, JobSettings s) {
+        s.validate();
+        EngineSpec engine = s.engine();
+        env.getConfig().enableObjectReuse();
+        // Operators without an explicit parallelism (dead letters) must fit the same slots.
+        env.setParallelism(s.parallelism());
+
+        DataStream<FrameRecord> frames = sources(env, s);
+        SingleOutputStreamOperator<FrameInFlight> decoded = frames
+                .keyBy(f -> f.streamId)
+                .process(new DecodeFrames()).name("decode").uid("decode").setParallelism(s.parallelism());
+        DataStream<FrameInFlight> selected = decoded
+                .map(new CoarseInferenceStage(engine)).name("coarse inference").uid("coarse-inference").setParallelism(s.parallelism())
+                .map(new EntropySelectionStage(engine)).name("entropy selection").uid("entropy-selection").setParallelism(s.parallelism());
+
+        DataStream<FrameInFlight> refined;
+        if (s.refineParallelism() == null) {
+            refined = selected.map(new SparseRefinementStage(engine)).name("sparse refinement").uid("sparse-refinement")
+                    .setParallelism(s.parallelism());
+        } else {
+            SingleOutputStreamOperator<FrameInFlight> r = selected.keyBy(f -> f.streamId)
+                    .map(new SparseRefinementStage(engine)).name("sparse refinement").uid("sparse-refinement")
+                    .setParallelism(s.refineParallelism());
+            if (s.refineSlotGroup() != null) {
+                r.slotSharingGroup(s.refineSlotGroup());
+            }
+            refined = r.keyBy(f -> f.streamId);
+        }
+        DataStream<SegmentRecord> segments = refined
+                .map(new GatedFusionStage(engine)).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
+                .map(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
+
+        for (String uri : s.sinks()) {
+            sink(segments, SinkUri.parse(uri), s.parallelism());
+        }
+        deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS), s.resolvedDeadLetters());
+    }
+
+    private static DataStream<FrameRecord> sources(StreamExecutionEnvironment env, JobSettings s) {
+        List<DataStream<FrameRecord>> streams = new ArrayList<>();
+        FrameSource.Builder local = FrameSource.builder();
+        int localCount = 0;
+        for (String uri : s.sources()) {
+            SourceUri src = SourceUri.parse(uri);
+            if (src.kind() == SourceUri.Kind.KAFKA) {
+                KafkaAddress a = src.kafka();
+                KafkaSource<FrameRecord> kafka = KafkaSource.<FrameRecord>builder()
+                        .setBootstrapServers(a.bootstrapServers())
+                        .setTopics(a.topic())
+                        .setGroupId(s.kafkaGroupId())
+                        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setDeserializer(new FrameDeserializer())
+                        .setProperties(KafkaLimits.consumer())
+                        .build();
+                streams.add(env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka " + a.topic())
+                        .uid("source-kafka-" + a.topic()).setParallelism(s.parallelism()));
+            } else {
+                local.add(uri);
+                localCount++;
+            }
+        }
+        if (localCount > 0) {
+            streams.add(env.fromSource(local.build(), WatermarkStrategy.noWatermarks(), "frames")
+                    .uid("source-frames").setParallelism(Math.min(localCount, s.parallelism())));
+        }
+        DataStream<FrameRecord> all = streams.get(0);
+        for (int i = 1; i < streams.size(); i++) {
+            all = all.union(streams.get(i));
+        }
+        return all;
+    }
+
+    private static void sink(DataStream<SegmentRecord> segments, SinkUri uri, int parallelism) {
+        switch (uri.kind()) {
+            case KAFKA -> {
+                segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.labels(uri.kafka().topic())))
+                        .name("kafka " + uri.kafka().topic()).uid("sink-kafka-" + uri.kafka().topic()).setParallelism(parallelism);
+                if (uri.overlayTopic() != null) {
+                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.overlays(uri.overlayTopic())))
+                            .name("kafka " + uri.overlayTopic()).uid("sink-kafka-" + uri.overlayTopic()).setParallelism(parallelism);
+                }
+            }
+            case DIR -> segments.sinkTo(new FolderSink(uri.dir())).name("folder " + uri.dir())
+                    .uid("sink-dir-" + uri.dir()).setParallelism(parallelism);
+            case DISCARD -> segments.sinkTo(new DiscardingSink<>()).name("discard").uid("sink-discard").setParallelism(parallelism);
+        }
+    }
+
+    private static void deadLetters(DataStream<DeadLetter> letters, String target) {
+        if (target.equals("log")) {
+            letters.sinkTo(new DeadLetterLog()).name("dead letters (log)").uid("dead-letters");
+            return;
+        }
+        SinkUri uri = SinkUri.parse(target);
+        if (uri.kind() == SinkUri.Kind.KAFKA) {
+            letters.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), new DeadLetterSerializer(uri.kafka().topic())))
+                    .name("dead letters " + uri.kafka().topic()).uid("dead-letters");
+        } else {
+            letters.sinkTo(new DeadLetterLog(Path.of(uri.dir().toString()))).name("dead letters " + uri.dir()).uid("dead-letters");
+        }
+    }
+
+    private static <T> KafkaSink<T> kafkaSink(String bootstrap,
+                                              org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(serializer)
+                .setKafkaProducerConfig(KafkaLimits.producer())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.sparseseg.job.stages;
+
+import dev.sparseseg.connectors.frame.DeadLetter;
+import dev.sparseseg.connectors.frame.FrameFormat;
+import dev.sparseseg.connectors.frame.FrameRecord;
+import dev.sparseseg.models.image.ImageFiles;
+import dev.sparseseg.models.image.RgbFrame;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Encoded images (Kafka, folders) to RGB; RGB frames (cameras) pass through. Anything that is
+ * not a usable image goes to {@link #DEAD_LETTERS} with the reason, and the job goes on.
+ */
+public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord, FrameInFlight> {
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
+    };
+    /** Smaller frames than this cannot be segmented meaningfully (the coarse model downsamples 4x at half scale). */
+    static final int MIN_SIDE = 16;
+
+    private transient Counter framesIn;
+    private transient Counter framesDropped;
+    private transient Counter deadLetters;
+
+    @Override
+    public void open(OpenContext ctx) {
+        framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
+        framesDropped = getRuntimeContext().getMetricGroup().counter("framesDropped");
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(FrameRecord r, Context ctx, Collector<FrameInFlight> out) {
+        framesIn.inc();
+        framesDropped.inc(r.droppedBefore);
+        if (r.error != null) {
+            reject(r, r.error, ctx);
+            return;
+        }
+        long t0 = System.nanoTime();
+        RgbFrame frame;
+        try {
+            frame = r.format == FrameFormat.RGB24 ? new RgbFrame(r.width, r.height, r.data)
+                    : ImageFiles.decodeRgb(r.data, "frame " + r.streamId + "#" + r.seq);
+        } catch (Exception e) {
+            reject(r, e.getMessage(), ctx);
+            return;
+        }
+        if (frame.width() < MIN_SIDE || frame.height() < MIN_SIDE) {
+            reject(r, "frame " + frame.width() + "x" + frame.height() + " is smaller than " + MIN_SIDE + "x" + MIN_SIDE, ctx);
+            return;
+        }
+        FrameInFlight f = FrameInFlight.of(r, frame);
+        f.stageNs[FrameInFlight.Stage.DECODE.ordinal()] = System.nanoTime() - t0;
+        out.collect(f);
+    }
+
+    private void reject(FrameRecord r, String error, Context ctx) {
+        deadLetters.inc();
+        ctx.output(DEAD_LETTERS, DeadLetter.of(r, error));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sparseseg.job.stages;
+
+import dev.sparseseg.connectors.frame.Headers;
+import dev.sparseseg.connectors.frame.Overlay;
+import dev.sparseseg.connectors.frame.PalettePng;
+import dev.sparseseg.connectors.frame.SegmentRecord;
+import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.models.card.ModelCard;
+import dev.sparseseg.models.card.ModelSource;
+import dev.sparseseg.models.engine.EngineConfig;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+import java.util.Locale;
+
+/**
+ * Label maps to output records: a palette PNG (pixel = class id, palette = the segmenter
+ * card's colours), optionally a JPEG overlay, and the headers of design.md section 4.
+ */
+public final class EncodeSegments extends RichMapFunction<FrameInFlight, SegmentRecord> {
+    static final double OVERLAY_ALPHA = 0.5;
+
+    private final EngineSpec spec;
+    private final boolean overlays;
+    private transient int[] palette;
+    private transient String model;
+    private transient Counter framesOut;
+    private transient Counter pixelsRefined;
+    private transient Histogram latency;
+
+    public EncodeSegments(EngineSpec spec, boolean overlays) {
+        this.spec = spec;
+        this.overlays = overlays;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        EngineConfig c = spec.config();
+        ModelSource src = c.modelsDir() == null ? ModelSource.bundled() : ModelSource.directory(c.modelsDir());
+        ModelCard card = src.card(EngineConfig.SEGMENTER);
+        palette = card.palette();
+        model = card.name;
+        framesOut = getRuntimeContext().getMetricGroup().counter("framesOut");
+        pixelsRefined = getRuntimeContext().getMetricGroup().counter("pixelsRefined");
+        latency = getRuntimeContext().getMetricGroup().histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public SegmentRecord map(FrameInFlight f) {
+        SegmentRecord s = new SegmentRecord();
+        s.streamId = f.streamId;
+        s.seq = f.seq;
+        s.timestampMs = f.timestampMs;
+        s.width = f.labels.width();
+        s.height = f.labels.height();
+        s.labelsPng = PalettePng.encode(f.labels.labels(), s.width, s.height, palette);
+        if (overlays) {
+            s.overlayJpeg = Overlay.jpeg(f.frame.rgb(), f.labels.labels(), s.width, s.height, palette, OVERLAY_ALPHA);
+        }
+        int refined = f.refinedPixels;
+        long latencyMs = System.currentTimeMillis() - f.receivedMs;
+        s.headers.put(Headers.MODEL, model);
+        s.headers.put(Headers.REFINED, Integer.toString(refined));
+        s.headers.put(Headers.LATENCY_MS, Long.toString(latencyMs));
+        if (f.droppedBefore > 0) {
+            s.headers.put(Headers.DROPPED, Long.toString(f.droppedBefore));
+        }
+        for (FrameInFlight.Stage st : FrameInFlight.Stage.values()) {
+            s.headers.put(Headers.STAGE_MS_PREFIX + st.id, String.format(Locale.ROOT, "%.2f", f.stageNs[st.ordinal()] / 1e6));
+        }
+        framesOut.inc();
+        pixelsRefined.inc(refined);
+        latency.update(latencyMs);
+        return s;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sparseseg.job.stages;
+
+import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.refine.SparseRefiner;
+
+/** Stage 3: the refiner on the selected pixels only, at full resolution. */
+public final class SparseRefinementStage extends ModelStage {
+    private transient SparseRefiner refiner;
+
+    public SparseRefinementStage(EngineSpec spec) {
+        super(spec);
+    }
+
+    @Override
+    void init(Models models) {
+        refiner = models.refiner();
+    }
+
+    @Override
+    public FrameInFlight map(FrameInFlight f) {
+        long t0 = System.nanoTime();
+        f.refined = refiner.refine(f.frame, f.logits, f.selection);
+        f.stageNs[FrameInFlight.Stage.REFINE.ordinal()] = System.nanoTime() - t0;
+        return f;
+    }
+}
