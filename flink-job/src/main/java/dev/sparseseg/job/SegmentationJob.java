@@ -50,6 +50,17 @@ public final class SegmentationJob {
 
     /** Adds the job's graph to {@code env}; call {@code env.execute(NAME)} to run it. */
     public static void build(StreamExecutionEnvironment env, JobSettings s) {
+        DataStream<SegmentRecord> segments = pipeline(env, s);
+        for (String uri : s.sinks()) {
+            sink(segments, SinkUri.parse(uri), s.parallelism());
+        }
+    }
+
+    /**
+     * Sources, stages and dead letters, without the sinks: the segmented frames, for
+     * {@link #build} or a benchmark's own sink.
+     */
+    public static DataStream<SegmentRecord> pipeline(StreamExecutionEnvironment env, JobSettings s) {
         s.validate();
         EngineSpec engine = s.engine();
         env.getConfig().enableObjectReuse();
@@ -81,10 +92,8 @@ public final class SegmentationJob {
                 .map(new GatedFusionStage(engine)).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
                 .map(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
 
-        for (String uri : s.sinks()) {
-            sink(segments, SinkUri.parse(uri), s.parallelism());
-        }
         deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS), s.resolvedDeadLetters());
+        return segments;
     }
 
     private static DataStream<FrameRecord> sources(StreamExecutionEnvironment env, JobSettings s) {

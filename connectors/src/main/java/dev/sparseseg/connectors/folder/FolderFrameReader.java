@@ -19,10 +19,14 @@ public final class FolderFrameReader implements FrameReader {
     private final Path dir;
     private final String streamId;
     private final List<String> names;
-    private int next;
+    private final long total;
+    private long next;
 
-    /** @param skip frames already emitted before a restore */
-    public FolderFrameReader(Path dir, String streamId, long skip) throws IOException {
+    /**
+     * @param skip   frames already emitted before a restore
+     * @param repeat times the folder is replayed (benchmarks and soak runs)
+     */
+    public FolderFrameReader(Path dir, String streamId, long skip, int repeat) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("image folder " + dir + " does not exist");
         }
@@ -32,7 +36,8 @@ public final class FolderFrameReader implements FrameReader {
         if (names.isEmpty()) {
             throw new IOException("image folder " + dir + " holds no PNG or JPEG files");
         }
-        this.next = (int) Math.min(skip, names.size());
+        this.total = (long) names.size() * repeat;
+        this.next = Math.min(skip, total);
     }
 
     /** Frame file names in replay order. */
@@ -60,10 +65,10 @@ public final class FolderFrameReader implements FrameReader {
 
     @Override
     public FrameRecord read() {
-        if (next >= names.size()) {
+        if (next >= total) {
             return null;
         }
-        Path file = dir.resolve(names.get(next));
+        Path file = dir.resolve(names.get((int) (next % names.size())));
         long seq = next++;
         try {
             return FrameRecord.encoded(streamId, seq, System.currentTimeMillis(), Files.readAllBytes(file));

@@ -1,11 +1,7 @@
 package dev.sparseseg.connectors.frame;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /** The frame blended with its class colours, as a JPEG for people to look at. */
 public final class Overlay {
@@ -32,13 +28,7 @@ public final class Overlay {
             bgr[i + 1] = blend(rgb[i + 1], col >> 8, a);
             bgr[i + 2] = blend(rgb[i], col >> 16, a);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(width * height / 4 + 1024);
-        try {
-            ImageIO.write(img, "jpeg", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Jpeg.encode(img);
     }
 
     private static byte blend(byte frame, int colour, int a) {

@@ -1,9 +1,6 @@
 package dev.sparseseg.connectors.source;
 
-import dev.sparseseg.connectors.folder.FolderFrameReader;
 import dev.sparseseg.connectors.frame.FrameRecord;
-import dev.sparseseg.connectors.video.LatestFrameReader;
-import dev.sparseseg.connectors.video.VideoFrameReader;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -11,7 +8,6 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,23 +45,11 @@ final class FrameSplitReader implements SplitReader<FrameRecord, FrameSplit> {
         }
         for (FrameSplit split : change.splits()) {
             try {
-                readers.put(split.splitId(), open(split));
+                readers.put(split.splitId(), FrameReaders.open(split.source(), split.position()));
             } catch (IOException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         }
-    }
-
-    static FrameReader open(FrameSplit split) throws IOException {
-        SourceUri src = split.source();
-        return switch (src.kind()) {
-            case DIR -> new FolderFrameReader(Path.of(src.location()), src.streamId(), split.position());
-            case FILE, RTSP -> {
-                VideoFrameReader video = new VideoFrameReader(src.location(), src.streamId(), split.position());
-                yield src.policy() == LivePolicy.DROP_OLDEST ? new LatestFrameReader(video) : video;
-            }
-            case KAFKA -> throw new IllegalArgumentException(split.uri() + " is read by the Kafka source, not this one");
-        };
     }
 
     @Override

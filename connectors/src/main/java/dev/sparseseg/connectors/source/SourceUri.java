@@ -14,10 +14,11 @@ import java.util.Map;
  *
  * @param kind     which reader handles it
  * @param location the URL or path without the fragment
- * @param streamId the stream id (option {@code id}; defaults from the location)
+ * @param streamId the stream id (option {@code id}; defaults from the location; empty for Kafka, whose keys name the streams)
  * @param policy   option {@code policy}: wait (default) or drop-oldest
+ * @param repeat   option {@code repeat} of image folders: replay the folder this many times (default 1)
  */
-public record SourceUri(Kind kind, String location, String streamId, LivePolicy policy) implements Serializable {
+public record SourceUri(Kind kind, String location, String streamId, LivePolicy policy, int repeat) implements Serializable {
 
     public enum Kind { KAFKA, RTSP, FILE, DIR }
 
@@ -49,10 +50,20 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
                     + "(rtsp://, file:); Kafka topics and image folders are replayed without skipping");
         }
         String id = opts.getOrDefault("id", defaultId(kind, location));
-        if (id.isBlank()) {
+        if (id.isBlank() && kind != Kind.KAFKA) {
             throw new IllegalArgumentException("source '" + uri + "' has an empty stream id");
         }
-        return new SourceUri(kind, location, id, policy);
+        int repeat;
+        try {
+            repeat = Integer.parseInt(opts.getOrDefault("repeat", "1"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("source '" + uri + "': repeat=" + opts.get("repeat") + " is not a number");
+        }
+        if (repeat < 1 || (repeat > 1 && kind != Kind.DIR)) {
+            throw new IllegalArgumentException("source '" + uri + "': repeat=" + repeat
+                    + " must be at least 1, and only image folders repeat");
+        }
+        return new SourceUri(kind, location, id, policy, repeat);
     }
 
     private static Map<String, String> options(String uri, String fragment) {
@@ -66,8 +77,8 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
                 throw new IllegalArgumentException("source '" + uri + "': option '" + kv + "' is not KEY=VALUE");
             }
             String key = kv.substring(0, eq);
-            if (!key.equals("id") && !key.equals("policy")) {
-                throw new IllegalArgumentException("source '" + uri + "': unknown option '" + key + "' (id, policy)");
+            if (!key.equals("id") && !key.equals("policy") && !key.equals("repeat")) {
+                throw new IllegalArgumentException("source '" + uri + "': unknown option '" + key + "' (id, policy, repeat)");
             }
             opts.put(key, kv.substring(eq + 1));
         }

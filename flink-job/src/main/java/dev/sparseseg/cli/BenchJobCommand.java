@@ -1,0 +1,126 @@
+package dev.sparseseg.cli;
+
+import dev.sparseseg.connectors.folder.FolderFrameReader;
+import dev.sparseseg.connectors.frame.SegmentRecord;
+import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.job.JobSettings;
+import dev.sparseseg.job.SegmentationJob;
+import dev.sparseseg.models.engine.EngineConfig;
+import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.engine.Segmenter;
+import dev.sparseseg.models.eval.DatasetSplit;
+import dev.sparseseg.models.image.ImageFiles;
+import dev.sparseseg.models.image.RgbFrame;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * {@code sparseseg bench-job}: throughput of the streaming job (folder source to a discarding
+ * sink) against the bare engine on the same frames with the same threads, in one run.
+ * Both are timed in steady state: the first {@code --warmup} frames are excluded.
+ */
+@Command(name = "bench-job", mixinStandardHelpOptions = true,
+        description = "Frames per second of the streaming job vs. the bare engine on the same frames and threads.")
+public final class BenchJobCommand implements Callable<Integer> {
+    @Mixin
+    DatasetOptions dataset;
+
+    @Option(names = "--repeat", defaultValue = "5", description = "Times the split's frames are replayed (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--warmup", defaultValue = "20", description = "Frames excluded from timing (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Mixin
+    EngineOptions engine;
+
+    /** Arrival times of the job's output (the job runs in this JVM's local environment). */
+    static final ConcurrentLinkedQueue<Long> ARRIVALS = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public Integer call() throws Exception {
+        DatasetSplit ds = dataset.open();
+        Path folder = (dataset.data != null ? dataset.data : DatasetSplit.defaultCamVid()).resolve(ds.split());
+        List<String> names = FolderFrameReader.listFrames(folder);
+        long total = (long) names.size() * repeat;
+        if (repeat < 1 || warmup < 1 || warmup >= total - 1) {
+            throw new IllegalArgumentException("--repeat " + repeat + " and --warmup " + warmup + " leave no frames to time");
+        }
+        EngineConfig config = engine.config();
+        System.out.printf(Locale.ROOT, "%d frames (%d x %d), segmenter threads %d, sparse threads %d%n", total,
+                names.size(), repeat, config.threads(), config.sparseThreads());
+
+        double engineFps = bareEngine(folder, names, total, config);
+        System.out.printf(Locale.ROOT, "bare engine (decoded frames in, label maps out): %.2f fps%n", engineFps);
+
+        double jobFps = job(folder, total, config);
+        System.out.printf(Locale.ROOT, "job (dir source -> stages -> discard sink, parallelism 1): %.2f fps%n", jobFps);
+        System.out.printf(Locale.ROOT, "job / engine: %.1f%%%n", 100 * jobFps / engineFps);
+        return 0;
+    }
+
+    private double bareEngine(Path folder, List<String> names, long total, EngineConfig config) throws Exception {
+        RgbFrame[] frames = new RgbFrame[names.size()];
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = ImageFiles.readRgb(folder.resolve(names.get(i)));
+        }
+        try (Models models = Models.load(config)) {
+            Segmenter sparse = models.sparse();
+            long start = 0;
+            for (long i = 0; i < total; i++) {
+                if (i == warmup) {
+                    start = System.nanoTime();
+                }
+                sparse.segment(frames[(int) (i % frames.length)]);
+            }
+            return (total - warmup) / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private double job(Path folder, long total, EngineConfig config) throws Exception {
+        ARRIVALS.clear();
+        JobSettings s = new JobSettings(List.of("dir:" + folder + "#repeat=" + repeat), List.of("discard:"), "log",
+                EngineSpec.of(config), 1, null, null, "sparseseg-bench").validate();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunCommand.localSlots(s));
+        SegmentationJob.pipeline(env, s).sinkTo(new ArrivalSink()).name("arrivals");
+        env.execute("SparseSeg bench-job");
+        Long[] t = ARRIVALS.toArray(new Long[0]);
+        if (t.length != total) {
+            throw new IllegalStateException("the job emitted " + t.length + " frames of " + total);
+        }
+        // Arrival i - 1 is when frame i - 1 finished, i.e. when timing of the frames after the warm-up starts.
+        return (total - warmup) / ((t[t.length - 1] - t[warmup - 1]) / 1e9);
+    }
+
+    /** Records when each segmented frame reaches the end of the job. */
+    static final class ArrivalSink implements Sink<SegmentRecord> {
+        @Override
+        public SinkWriter<SegmentRecord> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(SegmentRecord element, Context ctx) {
+                    ARRIVALS.add(System.nanoTime());
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+}
