@@ -36,7 +36,12 @@ public final class SegmentSerializer implements KafkaRecordSerializationSchema<S
             throw new IllegalStateException("segment " + s + " has no " + (overlay ? "overlay" : "label map")
                     + "; the job must produce overlays when an overlay topic is set");
         }
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, s.timestampMs,
+        // The record timestamp is the capture time, unless Kafka would refuse it: a negative one
+        // outright, one more than an hour ahead of the broker's clock by default
+        // (log.message.timestamp.after.max.ms), and a refused record fails the sink and the job.
+        // Such frames get the producer's time; the ts header still carries theirs.
+        Long recordTime = s.timestampMs >= 0 && s.timestampMs <= System.currentTimeMillis() ? s.timestampMs : null;
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, recordTime,
                 s.streamId.getBytes(StandardCharsets.UTF_8), value);
         for (Map.Entry<String, String> h : s.allHeaders().entrySet()) {
             r.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));

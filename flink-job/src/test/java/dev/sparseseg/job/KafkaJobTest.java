@@ -1,0 +1,170 @@
+package dev.sparseseg.job;
+
+import dev.sparseseg.connectors.frame.Headers;
+import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
+import dev.sparseseg.models.image.ImageFiles;
+import dev.sparseseg.models.image.RgbFrame;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.sparseseg.job.KafkaTestSupport.DLQ;
+import static dev.sparseseg.job.KafkaTestSupport.SEGMENTS;
+import static dev.sparseseg.job.KafkaTestSupport.consume;
+import static dev.sparseseg.job.KafkaTestSupport.frame;
+import static dev.sparseseg.job.KafkaTestSupport.header;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job between a real (in-process) Kafka broker's topics: two cameras' frames interleaved in
+ * one partition, palette PNGs out, bad input to the default dead-letter topic.
+ */
+@Timeout(180)
+class KafkaJobTest {
+    private static final int PER_STREAM = 4;
+    private static final long TS0 = 1_700_000_000_000L;
+
+    private EmbeddedKafkaBroker broker;
+    private JobClient job;
+
+    @BeforeEach
+    void startBroker() {
+        broker = KafkaTestSupport.broker();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            if (job != null) {
+                KafkaTestSupport.cancel(job);
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void twoInterleavedStreamsKeepTheirOrderAndBadInputGoesToTheDeadLetterTopic(int parallelism) throws Exception {
+        if (parallelism == 2) {
+            assertNotEquals(JobTestSupport.subtaskOf("a", 2), JobTestSupport.subtaskOf("b", 2),
+                    "at parallelism 2 the two streams should be segmented by different subtasks");
+        }
+        List<Path> files = JobTestSupport.camvidVal(PER_STREAM * 2);
+        // Stream a gets the even CamVid frames, b the odd ones, so the two streams differ.
+        Map<String, List<byte[]>> sent = Map.of("a", new ArrayList<>(), "b", new ArrayList<>());
+        byte[] garbage = "not an image".getBytes(StandardCharsets.US_ASCII);
+        try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
+            // a0 b0 a1 b1 bad a2 b2 a3 b3, all in one partition.
+            for (int seq = 0; seq < PER_STREAM; seq++) {
+                for (String key : List.of("a", "b")) {
+                    byte[] png = Files.readAllBytes(files.get(2 * seq + (key.equals("a") ? 0 : 1)));
+                    sent.get(key).add(png);
+                    producer.send(frame(key, seq, ts(key, seq), png)).get();
+                }
+                if (seq == 1) {
+                    producer.send(frame("bad", 0, TS0, garbage)).get();
+                }
+            }
+        }
+
+        // Dead letters not set: frames-dlq on the same broker.
+        job = KafkaTestSupport.startJob(broker, parallelism, null);
+        List<ConsumerRecord<String, byte[]>> out = consume(broker, job, SEGMENTS, 2 * PER_STREAM, 120);
+        List<ConsumerRecord<String, byte[]>> dead = consume(broker, job, DLQ, 1, 30);
+        KafkaTestSupport.cancel(job);
+        job = null;
+
+        Map<String, List<Long>> seqs = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : out) {
+            seqs.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(Long.parseLong(header(r, Headers.SEQ)));
+        }
+        assertEquals(Map.of("a", List.of(0L, 1L, 2L, 3L), "b", List.of(0L, 1L, 2L, 3L)), seqs,
+                "each stream's frames, once each, in their order");
+
+        try (JobTestSupport.Reference ref = new JobTestSupport.Reference()) {
+            for (ConsumerRecord<String, byte[]> r : out) {
+                int seq = Integer.parseInt(header(r, Headers.SEQ));
+                String what = r.key() + "#" + seq;
+                RgbFrame frame = ImageFiles.decodeRgb(sent.get(r.key()).get(seq), what);
+                assertEquals(480, frame.width(), what);
+                assertEquals(360, frame.height(), what);
+                ref.assertSegments(frame, r.value(), what);
+                assertEquals(Long.toString(ts(r.key(), seq)), header(r, Headers.TS), what + ": ts");
+                assertEquals(ts(r.key(), seq), r.timestamp(), what + ": record timestamp");
+                assertEquals("480", header(r, Headers.WIDTH), what);
+                assertEquals("360", header(r, Headers.HEIGHT), what);
+                assertEquals(ref.modelName(), header(r, Headers.MODEL), what);
+                assertTrue(Long.parseLong(header(r, Headers.REFINED)) >= 0, what + ": refined");
+                assertTrue(Long.parseLong(header(r, Headers.LATENCY_MS)) >= 0, what + ": latency-ms");
+                for (String stage : List.of("decode", "coarse", "select", "refine", "fuse")) {
+                    assertTrue(Double.parseDouble(header(r, Headers.STAGE_MS_PREFIX + stage)) >= 0, what + ": " + stage);
+                }
+            }
+        }
+
+        ConsumerRecord<String, byte[]> d = dead.get(0);
+        assertEquals("bad", d.key());
+        assertArrayEquals(garbage, d.value(), "the dead letter carries the original bytes");
+        assertFalse(header(d, Headers.ERROR).isBlank(), "the dead letter says why");
+        assertEquals("0", header(d, Headers.SEQ));
+    }
+
+    @Test
+    void framesWhoseTimestampsKafkaWouldRefuseAreSegmentedAndTheJobGoesOn() throws Exception {
+        byte[] png = Files.readAllBytes(JobTestSupport.camvidVal(1).get(0));
+        // A camera clock two hours ahead (Kafka 4 refuses record timestamps more than an hour
+        // ahead by default), a negative ts (never a valid record timestamp), then a normal frame.
+        long ahead = System.currentTimeMillis() + 2 * 3_600_000L;
+        try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
+            producer.send(frame("ahead", 0, ahead, png)).get();
+            producer.send(frame("negative", 0, -5, png)).get();
+            producer.send(frame("normal", 0, TS0, png)).get();
+        }
+
+        long started = System.currentTimeMillis();
+        job = KafkaTestSupport.startJob(broker, 1, null);
+        List<ConsumerRecord<String, byte[]>> out = consume(broker, job, SEGMENTS, 3, 120);
+        long received = System.currentTimeMillis();
+        consume(broker, job, DLQ, 0, 0);
+        KafkaTestSupport.cancel(job);
+        job = null;
+
+        assertEquals(List.of("ahead", "negative", "normal"), out.stream().map(ConsumerRecord::key).toList());
+        assertEquals(Long.toString(ahead), header(out.get(0), Headers.TS), "the capture time stays in the header");
+        assertEquals("-5", header(out.get(1), Headers.TS));
+        for (ConsumerRecord<String, byte[]> r : out.subList(0, 2)) {
+            assertTrue(r.timestamp() >= started && r.timestamp() <= received,
+                    r.key() + ": the record timestamp is the producer's clock instead, got " + r.timestamp());
+        }
+        assertEquals(TS0, out.get(2).timestamp(), "a valid capture time is the record timestamp");
+        try (JobTestSupport.Reference ref = new JobTestSupport.Reference()) {
+            RgbFrame frame = ImageFiles.decodeRgb(png, "frame");
+            for (ConsumerRecord<String, byte[]> r : out) {
+                ref.assertSegments(frame, r.value(), r.key());
+            }
+        }
+    }
+
+    private static long ts(String key, long seq) {
+        return TS0 + 40 * seq + (key.equals("a") ? 0 : 1);
+    }
+}
