@@ -1,6 +1,8 @@
 package dev.sparseseg.cli;
 
 import dev.sparseseg.connectors.folder.FolderFrameReader;
+import dev.sparseseg.connectors.frame.Headers;
+import dev.sparseseg.connectors.frame.PalettePng;
 import dev.sparseseg.connectors.frame.SegmentRecord;
 import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
@@ -8,8 +10,10 @@ import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.Segmenter;
+import dev.sparseseg.models.engine.StageTimings;
 import dev.sparseseg.models.eval.DatasetSplit;
 import dev.sparseseg.models.image.ImageFiles;
+import dev.sparseseg.models.image.LabelMap;
 import dev.sparseseg.models.image.RgbFrame;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -19,9 +23,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -47,6 +53,8 @@ public final class BenchJobCommand implements Callable<Integer> {
 
     /** Arrival times of the job's output (the job runs in this JVM's local environment). */
     static final ConcurrentLinkedQueue<Long> ARRIVALS = new ConcurrentLinkedQueue<>();
+    /** Per-stage milliseconds of the job's frames, from their headers. */
+    static final ConcurrentLinkedQueue<Map<String, String>> HEADERS = new ConcurrentLinkedQueue<>();
 
     @Override
     public Integer call() throws Exception {
@@ -64,9 +72,13 @@ public final class BenchJobCommand implements Callable<Integer> {
         double engineFps = bareEngine(folder, names, total, config);
         System.out.printf(Locale.ROOT, "bare engine (decoded frames in, label maps out): %.2f fps%n", engineFps);
 
+        double loopFps = bareLoop(folder, names, total, config);
+        System.out.printf(Locale.ROOT, "bare loop (read file, decode, segment, encode PNG; one thread): %.2f fps%n", loopFps);
+
         double jobFps = job(folder, total, config);
         System.out.printf(Locale.ROOT, "job (dir source -> stages -> discard sink, parallelism 1): %.2f fps%n", jobFps);
-        System.out.printf(Locale.ROOT, "job / engine: %.1f%%%n", 100 * jobFps / engineFps);
+        System.out.printf(Locale.ROOT, "job / bare engine: %.1f%%   job / bare loop: %.1f%%%n", 100 * jobFps / engineFps,
+                100 * jobFps / loopFps);
         return 0;
     }
 
@@ -78,11 +90,46 @@ public final class BenchJobCommand implements Callable<Integer> {
         try (Models models = Models.load(config)) {
             Segmenter sparse = models.sparse();
             long start = 0;
+            long[][] stageNs = new long[4][(int) (total - warmup)];
             for (long i = 0; i < total; i++) {
                 if (i == warmup) {
                     start = System.nanoTime();
                 }
-                sparse.segment(frames[(int) (i % frames.length)]);
+                StageTimings t = sparse.segment(frames[(int) (i % frames.length)]).timings();
+                if (i >= warmup) {
+                    int k = (int) (i - warmup);
+                    stageNs[0][k] = t.coarseNs();
+                    stageNs[1][k] = t.selectNs();
+                    stageNs[2][k] = t.refineNs();
+                    stageNs[3][k] = t.fuseNs();
+                }
+            }
+            double fps = (total - warmup) / ((System.nanoTime() - start) / 1e9);
+            StringBuilder stages = new StringBuilder("engine stage medians (ms):");
+            String[] names4 = {"coarse", "select", "refine", "fuse"};
+            for (int st = 0; st < 4; st++) {
+                long[] v = stageNs[st].clone();
+                java.util.Arrays.sort(v);
+                stages.append(String.format(Locale.ROOT, " %s %.2f", names4[st], v[v.length / 2] / 1e6));
+            }
+            System.out.println(stages);
+            return fps;
+        }
+    }
+
+    /** The same work as the job (files in, palette PNGs out) as a plain loop without Flink. */
+    private double bareLoop(Path folder, List<String> names, long total, EngineConfig config) throws Exception {
+        try (Models models = Models.load(config)) {
+            Segmenter sparse = models.sparse();
+            int[] palette = models.segmenterModel().card().palette();
+            long start = 0;
+            for (long i = 0; i < total; i++) {
+                if (i == warmup) {
+                    start = System.nanoTime();
+                }
+                RgbFrame frame = ImageFiles.decodeRgb(Files.readAllBytes(folder.resolve(names.get((int) (i % names.size())))), "frame");
+                LabelMap labels = sparse.segment(frame).labels();
+                PalettePng.encode(labels.labels(), labels.width(), labels.height(), palette);
             }
             return (total - warmup) / ((System.nanoTime() - start) / 1e9);
         }
@@ -90,6 +137,7 @@ public final class BenchJobCommand implements Callable<Integer> {
 
     private double job(Path folder, long total, EngineConfig config) throws Exception {
         ARRIVALS.clear();
+        HEADERS.clear();
         JobSettings s = new JobSettings(List.of("dir:" + folder + "#repeat=" + repeat), List.of("discard:"), "log",
                 EngineSpec.of(config), 1, null, null, "sparseseg-bench").validate();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunCommand.localSlots(s));
@@ -99,6 +147,12 @@ public final class BenchJobCommand implements Callable<Integer> {
         if (t.length != total) {
             throw new IllegalStateException("the job emitted " + t.length + " frames of " + total);
         }
+        StringBuilder stages = new StringBuilder("job stage medians (ms):");
+        for (String st : List.of("decode", "coarse", "select", "refine", "fuse")) {
+            double[] ms = HEADERS.stream().skip(warmup).mapToDouble(h -> Double.parseDouble(h.get(Headers.STAGE_MS_PREFIX + st))).sorted().toArray();
+            stages.append(String.format(Locale.ROOT, " %s %.2f", st, ms[ms.length / 2]));
+        }
+        System.out.println(stages);
         // Arrival i - 1 is when frame i - 1 finished, i.e. when timing of the frames after the warm-up starts.
         return (total - warmup) / ((t[t.length - 1] - t[warmup - 1]) / 1e9);
     }
@@ -111,6 +165,7 @@ public final class BenchJobCommand implements Callable<Integer> {
                 @Override
                 public void write(SegmentRecord element, Context ctx) {
                     ARRIVALS.add(System.nanoTime());
+                    HEADERS.add(element.headers);
                 }
 
                 @Override

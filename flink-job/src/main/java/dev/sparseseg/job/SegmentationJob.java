@@ -19,6 +19,7 @@ import dev.sparseseg.job.stages.EncodeSegments;
 import dev.sparseseg.job.stages.EntropySelectionStage;
 import dev.sparseseg.job.stages.FrameInFlight;
 import dev.sparseseg.job.stages.GatedFusionStage;
+import dev.sparseseg.job.stages.ImageDecoder;
 import dev.sparseseg.job.stages.SparseRefinementStage;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -89,8 +90,10 @@ public final class SegmentationJob {
             refined = r.keyBy(f -> f.streamId);
         }
         DataStream<SegmentRecord> segments = refined
-                .map(new GatedFusionStage(engine)).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
-                .map(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
+                .map(new GatedFusionStage(engine, s.overlays())).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
+                // PNG encoding runs in its own thread, overlapping with the next frame's inference.
+                .map(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism())
+                .startNewChain();
 
         deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS), s.resolvedDeadLetters());
         return segments;
@@ -98,7 +101,8 @@ public final class SegmentationJob {
 
     private static DataStream<FrameRecord> sources(StreamExecutionEnvironment env, JobSettings s) {
         List<DataStream<FrameRecord>> streams = new ArrayList<>();
-        FrameSource.Builder local = FrameSource.builder();
+        // Sources decode images in their own threads, beside the inference.
+        FrameSource.Builder local = FrameSource.builder().decoder(new ImageDecoder());
         int localCount = 0;
         for (String uri : s.sources()) {
             SourceUri src = SourceUri.parse(uri);
@@ -109,7 +113,7 @@ public final class SegmentationJob {
                         .setTopics(a.topic())
                         .setGroupId(s.kafkaGroupId())
                         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                        .setDeserializer(new FrameDeserializer())
+                        .setDeserializer(new FrameDeserializer(new ImageDecoder()))
                         .setProperties(KafkaLimits.consumer())
                         .build();
                 streams.add(env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka " + a.topic())

@@ -9,6 +9,11 @@ import java.io.UncheckedIOException;
 
 /** JPEG encoding of packed RGB with the JDK's ImageIO (default quality, 0.75). */
 public final class Jpeg {
+    static {
+        // ImageIO buffers streams in temporary files by default: disk I/O for every frame.
+        ImageIO.setUseCache(false);
+    }
+
     private Jpeg() {
     }
 

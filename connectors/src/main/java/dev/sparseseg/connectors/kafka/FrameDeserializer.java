@@ -1,5 +1,6 @@
 package dev.sparseseg.connectors.kafka;
 
+import dev.sparseseg.connectors.frame.FrameDecoder;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.connectors.frame.Headers;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,6 +18,16 @@ import java.nio.charset.StandardCharsets;
  * which the job sends to the dead-letter topic.
  */
 public final class FrameDeserializer implements KafkaRecordDeserializationSchema<FrameRecord> {
+    private final FrameDecoder decoder;
+
+    public FrameDeserializer() {
+        this(FrameDecoder.NONE);
+    }
+
+    /** @param decoder decodes images in the source's thread (see {@link FrameDecoder}) */
+    public FrameDeserializer(FrameDecoder decoder) {
+        this.decoder = decoder;
+    }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameRecord> out) {
@@ -33,6 +44,7 @@ public final class FrameDeserializer implements KafkaRecordDeserializationSchema
         if (f.error == null && f.data.length == 0) {
             f.error = "record at " + record.topic() + "-" + record.partition() + "@" + record.offset() + " has no image";
         }
+        FrameDecoder.apply(decoder, f);
         out.collect(f);
     }
 

@@ -1,5 +1,6 @@
 package dev.sparseseg.connectors.source;
 
+import dev.sparseseg.connectors.frame.FrameDecoder;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -27,10 +28,12 @@ import java.util.Set;
  */
 public final class FrameSource implements Source<FrameRecord, FrameSplit, List<FrameSplit>>, ResultTypeQueryable<FrameRecord> {
     private final List<String> uris;
+    private final FrameDecoder decoder;
     private final Boundedness boundedness;
 
-    private FrameSource(List<String> uris) {
+    private FrameSource(List<String> uris, FrameDecoder decoder) {
         this.uris = List.copyOf(uris);
+        this.decoder = decoder;
         boolean live = uris.stream().anyMatch(u -> SourceUri.parse(u).kind() == SourceUri.Kind.RTSP);
         this.boundedness = live ? Boundedness.CONTINUOUS_UNBOUNDED : Boundedness.BOUNDED;
     }
@@ -50,7 +53,7 @@ public final class FrameSource implements Source<FrameRecord, FrameSplit, List<F
 
     @Override
     public SourceReader<FrameRecord, FrameSplit> createReader(SourceReaderContext context) {
-        return new FrameSourceReader(context);
+        return new FrameSourceReader(context, decoder);
     }
 
     @Override
@@ -81,6 +84,13 @@ public final class FrameSource implements Source<FrameRecord, FrameSplit, List<F
 
     public static final class Builder {
         private final List<String> uris = new ArrayList<>();
+        private FrameDecoder decoder = FrameDecoder.NONE;
+
+        /** Decodes encoded frames (folders) in the fetcher thread; default: leave them encoded. */
+        public Builder decoder(FrameDecoder d) {
+            this.decoder = d;
+            return this;
+        }
 
         /** Adds a stream: {@code rtsp://...}, {@code file:VIDEO} or {@code dir:FOLDER}, options after '#'. */
         public Builder add(String uri) {
@@ -104,7 +114,7 @@ public final class FrameSource implements Source<FrameRecord, FrameSplit, List<F
                             + "'; give one another id with #id=NAME");
                 }
             }
-            return new FrameSource(uris);
+            return new FrameSource(uris, decoder);
         }
     }
 }

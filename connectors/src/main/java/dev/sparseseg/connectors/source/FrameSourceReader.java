@@ -1,5 +1,6 @@
 package dev.sparseseg.connectors.source;
 
+import dev.sparseseg.connectors.frame.FrameDecoder;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
@@ -10,8 +11,8 @@ import java.util.Map;
 /** One source subtask: a fetcher thread runs {@link FrameSplitReader}; positions are checkpointed. */
 final class FrameSourceReader extends SingleThreadMultiplexSourceReaderBase<FrameRecord, FrameRecord, FrameSplit, FrameSplitState> {
 
-    FrameSourceReader(SourceReaderContext context) {
-        super(FrameSplitReader::new, (record, output, state) -> {
+    FrameSourceReader(SourceReaderContext context, FrameDecoder decoder) {
+        super(() -> new FrameSplitReader(decoder), (record, output, state) -> {
             output.collect(record, record.timestampMs);
             state.position = record.seq + 1;
         }, context.getConfiguration(), context);

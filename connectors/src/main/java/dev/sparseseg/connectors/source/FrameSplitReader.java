@@ -1,5 +1,6 @@
 package dev.sparseseg.connectors.source;
 
+import dev.sparseseg.connectors.frame.FrameDecoder;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
@@ -20,6 +21,11 @@ import java.util.Map;
  */
 final class FrameSplitReader implements SplitReader<FrameRecord, FrameSplit> {
     private final Map<String, FrameReader> readers = new LinkedHashMap<>();
+    private final FrameDecoder decoder;
+
+    FrameSplitReader(FrameDecoder decoder) {
+        this.decoder = decoder;
+    }
 
     @Override
     public RecordsWithSplitIds<FrameRecord> fetch() throws IOException {
@@ -32,6 +38,7 @@ final class FrameSplitReader implements SplitReader<FrameRecord, FrameSplit> {
                 it.remove();
                 batch.addFinishedSplit(e.getKey());
             } else {
+                FrameDecoder.apply(decoder, f);
                 batch.add(e.getKey(), f);
             }
         }

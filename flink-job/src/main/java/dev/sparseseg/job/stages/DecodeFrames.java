@@ -3,7 +3,6 @@ package dev.sparseseg.job.stages;
 import dev.sparseseg.connectors.frame.DeadLetter;
 import dev.sparseseg.connectors.frame.FrameFormat;
 import dev.sparseseg.connectors.frame.FrameRecord;
-import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -12,8 +11,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Encoded images (Kafka, folders) to RGB; RGB frames (cameras) pass through. Anything that is
- * not a usable image goes to {@link #DEAD_LETTERS} with the reason, and the job goes on.
+ * The gate into the stages: frames arrive as RGB (sources decode with {@link ImageDecoder} in
+ * their own threads; cameras deliver RGB), or still encoded from a source without a decoder,
+ * decoded here. Anything that is not a usable image goes to {@link #DEAD_LETTERS} with the
+ * reason, and the job goes on.
  */
 public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord, FrameInFlight> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
@@ -21,6 +22,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
     /** Smaller frames than this cannot be segmented meaningfully (the coarse model downsamples 4x at half scale). */
     static final int MIN_SIDE = 16;
 
+    private final ImageDecoder decoder = new ImageDecoder();
     private transient Counter framesIn;
     private transient Counter framesDropped;
     private transient Counter deadLetters;
@@ -41,11 +43,17 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
             return;
         }
         long t0 = System.nanoTime();
+        if (r.format == FrameFormat.ENCODED) {
+            decoder.decode(r);
+            if (r.error != null) {
+                reject(r, r.error, ctx);
+                return;
+            }
+        }
         RgbFrame frame;
         try {
-            frame = r.format == FrameFormat.RGB24 ? new RgbFrame(r.width, r.height, r.data)
-                    : ImageFiles.decodeRgb(r.data, "frame " + r.streamId + "#" + r.seq);
-        } catch (Exception e) {
+            frame = new RgbFrame(r.width, r.height, r.data);
+        } catch (IllegalArgumentException e) {
             reject(r, e.getMessage(), ctx);
             return;
         }

@@ -6,10 +6,13 @@ import dev.sparseseg.models.fuse.GatedEnsembler;
 
 /** Stage 4: the learned gate fuses coarse and refined logits into the full-resolution label map. */
 public final class GatedFusionStage extends ModelStage {
+    private final boolean keepFrame;
     private transient GatedEnsembler ensembler;
 
-    public GatedFusionStage(EngineSpec spec) {
+    /** @param keepFrame pass the RGB frame on (overlays need it); otherwise it is not shipped to the encoder */
+    public GatedFusionStage(EngineSpec spec, boolean keepFrame) {
         super(spec);
+        this.keepFrame = keepFrame;
     }
 
     @Override
@@ -26,6 +29,9 @@ public final class GatedFusionStage extends ModelStage {
         f.logits = null;
         f.refined = null;
         f.selection = null;
+        if (!keepFrame) {
+            f.frame = null;
+        }
         return f;
     }
 }
