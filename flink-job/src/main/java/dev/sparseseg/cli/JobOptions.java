@@ -37,11 +37,15 @@ public final class JobOptions {
     @Option(names = "--group-id", defaultValue = "sparseseg", description = "Kafka consumer group of Kafka sources (default: ${DEFAULT-VALUE}).")
     String groupId;
 
+    @Option(names = "--checkpoint-interval", paramLabel = "MS", defaultValue = "10000",
+            description = "Checkpoint interval in ms; Kafka offsets are committed at checkpoints; 0 = off (default: ${DEFAULT-VALUE}).")
+    long checkpointMs;
+
     public JobSettings settings(EngineConfig engine) {
         if (refineSlotGroup != null && refineParallelism == null) {
             throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
         }
         return new JobSettings(sources, sinks, deadLetters, EngineSpec.of(engine), parallelism, refineParallelism,
-                refineSlotGroup, groupId).validate();
+                refineSlotGroup, groupId, checkpointMs).validate();
     }
 }

@@ -16,16 +16,28 @@ import java.util.List;
  * @param parallelism       parallelism of the chained stages
  * @param refineParallelism refinement's own parallelism (null = chained with the other stages)
  * @param refineSlotGroup   slot sharing group of refinement when split out (e.g. GPU TaskManagers)
- * @param kafkaGroupId      consumer group of Kafka sources (committed offsets resume a restarted job)
+ * @param kafkaGroupId      consumer group of Kafka sources; offsets are committed at checkpoints,
+ *                          so a restarted job resumes where the last one left off
+ * @param checkpointMs      checkpoint interval in milliseconds, 0 = no checkpoints (then Kafka
+ *                          offsets are never committed and a restart replays the topic)
  */
 public record JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
-                          int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId) {
+                          int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
+                          long checkpointMs) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "frames-dlq";
+    public static final long DEFAULT_CHECKPOINT_MS = 10_000;
 
     public JobSettings {
         sources = List.copyOf(sources);
         sinks = List.copyOf(sinks);
+    }
+
+    /** With the default checkpoint interval. */
+    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
+                       int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId) {
+        this(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup, kafkaGroupId,
+                DEFAULT_CHECKPOINT_MS);
     }
 
     public JobSettings validate() {
@@ -51,6 +63,9 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
         }
         if (kafkaGroupId == null || kafkaGroupId.isBlank()) {
             throw new IllegalArgumentException("Kafka group id is empty");
+        }
+        if (checkpointMs < 0) {
+            throw new IllegalArgumentException("checkpoint interval " + checkpointMs + " ms must be >= 0 (0 = off)");
         }
         engine.config();
         return this;

@@ -67,6 +67,10 @@ public final class SegmentationJob {
         env.getConfig().enableObjectReuse();
         // Operators without an explicit parallelism (dead letters) must fit the same slots.
         env.setParallelism(s.parallelism());
+        if (s.checkpointMs() > 0) {
+            // Commits Kafka offsets and the file/folder positions; the stages themselves hold no state.
+            env.enableCheckpointing(s.checkpointMs());
+        }
 
         DataStream<FrameRecord> frames = sources(env, s);
         SingleOutputStreamOperator<FrameInFlight> decoded = frames
