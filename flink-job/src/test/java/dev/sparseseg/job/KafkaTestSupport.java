@@ -129,6 +129,26 @@ final class KafkaTestSupport {
         return got;
     }
 
+    /** Everything on partition 0 of {@code topic} now, in order (polls until a second passes without records). */
+    static List<ConsumerRecord<String, byte[]>> readAll(EmbeddedKafkaBroker broker, String topic) {
+        Properties p = KafkaLimits.consumer();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            int before;
+            do {
+                before = got.size();
+                consumer.poll(Duration.ofMillis(1000)).forEach(got::add);
+            } while (got.size() > before);
+        }
+        return got;
+    }
+
     private static Throwable failure(CompletableFuture<?> end) {
         try {
             end.getNow(null);

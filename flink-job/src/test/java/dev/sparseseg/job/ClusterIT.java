@@ -1,0 +1,92 @@
+package dev.sparseseg.job;
+
+import dev.sparseseg.connectors.frame.Headers;
+import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
+import dev.sparseseg.models.image.ImageFiles;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.sparseseg.job.KafkaTestSupport.FRAMES;
+import static dev.sparseseg.job.KafkaTestSupport.SEGMENTS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job jar on a real standalone session cluster (JobManager and TaskManager processes):
+ * submitted with Flink's CLI, frames in through a real Kafka broker, label maps out, then
+ * cancelled and submitted again on the same TaskManager, which must load ONNX Runtime's and
+ * FFmpeg's native libraries without an UnsatisfiedLinkError.
+ */
+class ClusterIT {
+    @Test
+    void submitCancelAndResubmitOnOneTaskManager(@TempDir Path tmp) throws Exception {
+        List<Path> files = JobTestSupport.camvidVal(3);
+        try (EmbeddedKafkaBroker broker = KafkaTestSupport.broker();
+             LocalCluster cluster = LocalCluster.start(tmp.resolve("cluster"))) {
+            String kafka = "kafka://" + broker.bootstrapServers() + "/";
+            String[] run = {"--source", kafka + FRAMES, "--sink", kafka + SEGMENTS, "--threads", "1"};
+            try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
+                for (int i = 0; i < 2; i++) {
+                    producer.send(KafkaTestSupport.frame("cam", i, 1000 + i, Files.readAllBytes(files.get(i)))).get();
+                }
+            }
+
+            String first = cluster.submit(concat(run, "--group-id", "first"));
+            cluster.awaitState(first, "RUNNING", 60);
+            List<ConsumerRecord<String, byte[]>> out = awaitOutputs(broker, 2, 180);
+            cluster.cancel(first);
+
+            try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
+                producer.send(KafkaTestSupport.frame("cam", 2, 1002, Files.readAllBytes(files.get(2)))).get();
+            }
+            // A new consumer group reads the topic from its start: all three frames again.
+            String second = cluster.submit(concat(run, "--group-id", "second"));
+            out = awaitOutputs(broker, 5, 180);
+            cluster.cancel(second);
+
+            List<String> seqs = out.stream().map(r -> KafkaTestSupport.header(r, Headers.SEQ)).toList();
+            assertEquals(List.of("0", "1", "0", "1", "2"), seqs);
+            try (JobTestSupport.Reference ref = new JobTestSupport.Reference()) {
+                for (ConsumerRecord<String, byte[]> r : out) {
+                    int seq = Integer.parseInt(KafkaTestSupport.header(r, Headers.SEQ));
+                    ref.assertSegments(ImageFiles.readRgb(files.get(seq)), r.value(), "cluster output #" + seq);
+                }
+            }
+            String log = Files.readString(cluster.taskManagerLog());
+            assertFalse(log.contains("UnsatisfiedLinkError"), "the TaskManager log shows an UnsatisfiedLinkError");
+            assertTrue(log.contains(first) && log.contains(second), "both jobs ran on the one TaskManager");
+        }
+    }
+
+    /** Outputs on the segments topic, from its start, once {@code n} have arrived. */
+    private static List<ConsumerRecord<String, byte[]>> awaitOutputs(EmbeddedKafkaBroker broker, int n, long seconds)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            got = KafkaTestSupport.readAll(broker, SEGMENTS);
+            if (got.size() >= n) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertEquals(n, got.size(), "records on " + SEGMENTS);
+        return got;
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

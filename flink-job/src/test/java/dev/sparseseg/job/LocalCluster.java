@@ -1,0 +1,117 @@
+package dev.sparseseg.job;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The standalone Flink session cluster of {@code ./sparseseg cluster} (flink-job/cluster.sh),
+ * driven from a test: JobManager and TaskManager processes on free ports, submission with
+ * Flink's CLI front end, job state from the REST API.
+ */
+final class LocalCluster implements AutoCloseable {
+    private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+
+    private final Path project;
+    private final Path dir;
+    private final int restPort;
+    private final int rpcPort;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private LocalCluster(Path project, Path dir, int restPort, int rpcPort) {
+        this.project = project;
+        this.dir = dir;
+        this.restPort = restPort;
+        this.rpcPort = rpcPort;
+    }
+
+    static LocalCluster start(Path dir) throws Exception {
+        Path project = Path.of(System.getProperty("sparseseg.project", "..")).toAbsolutePath().normalize();
+        LocalCluster c = new LocalCluster(project, dir, freePort(), freePort());
+        c.script(180, "start");
+        return c;
+    }
+
+    Path taskManagerLog() {
+        return dir.resolve("log/taskmanager.log");
+    }
+
+    /** {@code ./sparseseg submit ARGS}: returns the job id Flink's client printed. */
+    String submit(String... runArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("submit"));
+        args.addAll(List.of(runArgs));
+        String out = script(120, args.toArray(new String[0]));
+        Matcher m = JOB_ID.matcher(out);
+        if (!m.find()) {
+            fail("no job id in the client's output:\n" + out);
+        }
+        return m.group(1);
+    }
+
+    void cancel(String jobId) throws Exception {
+        script(120, "cancel", jobId);
+        awaitState(jobId, "CANCELED", 60);
+    }
+
+    String state(String jobId) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + "/jobs/" + jobId))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("\"state\":\"([A-Z_]+)\"").matcher(r.body());
+        return m.find() ? m.group(1) : "UNKNOWN (" + r.statusCode() + ")";
+    }
+
+    void awaitState(String jobId, String state, long seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String s;
+        while (!(s = state(jobId)).equals(state)) {
+            if (System.nanoTime() > deadline) {
+                fail("job " + jobId + " is " + s + ", not " + state + " after " + seconds + " s");
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    private String script(long seconds, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(project.resolve("flink-job/cluster.sh").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("SPARSESEG_CLUSTER_DIR", dir.toString());
+        pb.environment().put("SPARSESEG_REST_PORT", Integer.toString(restPort));
+        pb.environment().put("SPARSESEG_RPC_PORT", Integer.toString(rpcPort));
+        pb.environment().put("SPARSESEG_TM_SLOTS", "2");
+        pb.environment().put("SPARSESEG_TM_MEMORY", "2048m");
+        Process p = pb.start();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("cluster.sh " + String.join(" ", args) + " did not finish in " + seconds + " s");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> "cluster.sh " + String.join(" ", args) + " failed:\n" + out);
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        script(90, "stop");
+    }
+}
