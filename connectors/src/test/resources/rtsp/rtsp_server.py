@@ -58,12 +58,14 @@ def main():
     Gst.init(None)
 
     server = GstRtspServer.RTSPServer()
-    server.set_address("127.0.0.1")
+    # Loopback for tests; the camera simulator container sets RTSP_BIND_ADDRESS=0.0.0.0.
+    address = os.environ.get("RTSP_BIND_ADDRESS", "127.0.0.1")
+    server.set_address(address)
     server.set_service(str(port))
     server.get_mount_points().add_factory("/" + mount, ClipFactory(path))
     loop = GLib.MainLoop()
     if server.attach(None) == 0:
-        raise SystemExit("cannot listen on 127.0.0.1:%d" % port)
+        raise SystemExit("cannot listen on %s:%d" % (address, port))
 
     def stop():
         loop.quit()
@@ -71,7 +73,7 @@ def main():
 
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, stop)
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, stop)
-    print("READY rtsp://127.0.0.1:%d/%s" % (server.get_bound_port(), mount), flush=True)
+    print("READY rtsp://%s:%d/%s" % (address, server.get_bound_port(), mount), flush=True)
     loop.run()
 
 

@@ -1,0 +1,130 @@
+package dev.sparseseg.docker;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * No Docker engine runs here, so the images cannot be built; what can be checked is that they
+ * mirror the tested local cluster: the files they copy exist after {@code mvn package} and are
+ * the ones the cluster's lib/ holds, the Flink version matches the build's, the configuration
+ * keys equal those of flink-job/cluster.sh, and the compose file is valid.
+ */
+class DockerFilesTest {
+    static final Path ROOT = Path.of(System.getProperty("sparseseg.project", "..")).toAbsolutePath().normalize();
+    static final Path DOCKER = ROOT.resolve("docker");
+    static final String PARENT_FIRST = "classloader.parent-first-patterns.additional: ai.onnxruntime.;org.bytedeco.";
+
+    @Test
+    void jobImageCopiesWhatTheBuildProduces() throws IOException {
+        String df = Files.readString(DOCKER.resolve("Dockerfile"));
+        assertTrue(df.contains("FROM flink:" + System.getProperty("flink.version") + "-java17"),
+                "the job image is not on Flink " + System.getProperty("flink.version"));
+        List<String> sources = copySources(df);
+        assertTrue(sources.contains("flink-job/target/sparseseg-job.jar"));
+        for (String s : sources) {
+            assertTrue(Files.isRegularFile(ROOT.resolve(s)), "Dockerfile copies " + s + ", which mvn package did not produce");
+        }
+    }
+
+    @Test
+    void gpuImageCopiesTheSameLibWithOnnxRuntimesGpuBuild() throws IOException {
+        String df = Files.readString(DOCKER.resolve("Dockerfile.gpu-taskmanager"));
+        assertTrue(df.contains("FROM flink:" + System.getProperty("flink.version") + "-java17"));
+        String gpuJar = "flink-job/target/flink-lib/onnxruntime_gpu-" + System.getProperty("onnxruntime.version") + ".jar";
+        List<String> sources = copySources(df);
+        assertTrue(sources.contains(gpuJar), "the GPU image must copy " + gpuJar);
+        List<String> cpu = copySources(Files.readString(DOCKER.resolve("Dockerfile")));
+        for (String s : sources) {
+            if (!s.equals(gpuJar)) {
+                assertTrue(cpu.contains(s) || s.endsWith("onnxruntime-" + System.getProperty("onnxruntime.version") + ".jar"),
+                        "the GPU image copies " + s + ", which the job image does not");
+                assertTrue(Files.isRegularFile(ROOT.resolve(s)), s + " missing after mvn package");
+            }
+        }
+    }
+
+    @Test
+    void nativeLibrariesInTheImagesAreThoseOfTheClustersLib() throws IOException {
+        for (String s : copySources(Files.readString(DOCKER.resolve("Dockerfile")))) {
+            if (s.startsWith("flink-job/target/flink-lib/")) {
+                assertTrue(Files.isRegularFile(ROOT.resolve(s)), "not in the local cluster's lib/: " + s);
+            }
+        }
+        try (var jars = Files.list(ROOT.resolve("flink-job/target/flink-lib"))) {
+            List<String> natives = jars.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("onnxruntime") || n.startsWith("javacpp") || n.startsWith("ffmpeg") || n.startsWith("javacv"))
+                    .sorted().toList();
+            List<String> copied = copySources(Files.readString(DOCKER.resolve("Dockerfile"))).stream()
+                    .filter(s -> s.startsWith("flink-job/target/flink-lib/"))
+                    .map(s -> s.substring("flink-job/target/flink-lib/".length())).sorted().toList();
+            assertEquals(natives, copied, "the job image's native jars differ from the local cluster's lib/");
+        }
+    }
+
+    @Test
+    void composeUsesTheClustersClassLoadingAndKafkaLimits() throws IOException {
+        String compose = Files.readString(DOCKER.resolve("compose.yaml"));
+        String cluster = Files.readString(ROOT.resolve("flink-job/cluster.sh"));
+        assertTrue(cluster.contains(PARENT_FIRST), "cluster.sh no longer configures " + PARENT_FIRST);
+        assertTrue(compose.contains(PARENT_FIRST), "compose.yaml must configure " + PARENT_FIRST + " like cluster.sh");
+        assertTrue(compose.contains("KAFKA_MESSAGE_MAX_BYTES: 67108864"), "the broker must take 64 MiB records (KafkaLimits)");
+        assertTrue(compose.contains("/opt/flink/usrlib/sparseseg-job.jar"));
+    }
+
+    @Test
+    void composeFileIsValid() throws Exception {
+        Assumptions.assumeTrue(onPath("docker-compose"), "docker-compose is not installed (apt-get install docker-compose)");
+        for (List<String> profile : List.of(List.<String>of(), List.of("--profile", "gpu"))) {
+            List<String> cmd = new ArrayList<>(List.of("docker-compose", "-f", DOCKER.resolve("compose.yaml").toString()));
+            cmd.addAll(profile);
+            cmd.addAll(List.of("config", "--services"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), "docker-compose config failed:\n" + out);
+            for (String service : List.of("kafka", "jobmanager", "taskmanager", "camera", "submit")) {
+                assertTrue(out.lines().anyMatch(service::equals), "service " + service + " missing:\n" + out);
+            }
+            if (!profile.isEmpty()) {
+                assertTrue(out.lines().anyMatch("taskmanager-gpu"::equals), "the gpu profile has no GPU TaskManager:\n" + out);
+            }
+        }
+    }
+
+    /** Source paths of COPY instructions (multi-line, without --from copies). */
+    static List<String> copySources(String dockerfile) {
+        List<String> sources = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^COPY (?!--from)((?:[^\\n\\\\]|\\\\\\n)+)").matcher(dockerfile);
+        while (m.find()) {
+            String[] parts = m.group(1).replace("\\\n", " ").trim().split("\\s+");
+            for (int i = 0; i < parts.length - 1; i++) {
+                if (!parts[i].startsWith("--")) {
+                    sources.add(parts[i]);
+                }
+            }
+        }
+        return sources;
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
