@@ -7,7 +7,8 @@
 #   ./sparseseg cluster cancel JOB_ID
 #   ./sparseseg submit [run options...]        # = flink run -d sparseseg-job.jar run [options...]
 # Settings (environment): SPARSESEG_CLUSTER_DIR (default out/cluster), SPARSESEG_REST_PORT (8081),
-# SPARSESEG_RPC_PORT (6123), SPARSESEG_TM_SLOTS (4), SPARSESEG_TM_MEMORY (3072m).
+# SPARSESEG_RPC_PORT (6123), SPARSESEG_TM_SLOTS (4), SPARSESEG_TM_MEMORY (3072m),
+# SPARSESEG_TM_GPUS (0; > 0 declares external resource "gpu" for --refine-gpus slots).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="$here/flink-job/target"
@@ -17,6 +18,7 @@ rest_port="${SPARSESEG_REST_PORT:-8081}"
 rpc_port="${SPARSESEG_RPC_PORT:-6123}"
 slots="${SPARSESEG_TM_SLOTS:-4}"
 tm_memory="${SPARSESEG_TM_MEMORY:-3072m}"
+tm_gpus="${SPARSESEG_TM_GPUS:-0}"
 conf="$dir/conf"
 
 # The cluster's lib/ (flink-job/target/flink-lib, built by mvn package): Flink and its
@@ -55,6 +57,10 @@ rest.port: $rest_port
 # first), so a cancelled and resubmitted job, or two jobs on one TaskManager, share them.
 classloader.parent-first-patterns.additional: ai.onnxruntime.;org.bytedeco.
 YAML
+  if [ "$tm_gpus" != "0" ]; then
+    # What a GPU TaskManager declares: slots requesting "gpu" (--refine-gpus) are placed here only.
+    printf 'external-resources: gpu\nexternal-resource.gpu.amount: %s\n' "$tm_gpus" >> "$conf/config.yaml"
+  fi
   cat > "$conf/log4j.properties" <<'LOG'
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = MainAppender

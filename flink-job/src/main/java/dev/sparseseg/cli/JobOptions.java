@@ -34,6 +34,11 @@ public final class JobOptions {
             description = "Slot sharing group of the split-out refinement, e.g. one served by GPU TaskManagers.")
     String refineSlotGroup;
 
+    @Option(names = "--refine-gpus", paramLabel = "N", defaultValue = "0",
+            description = "GPUs each refinement slot requests, so it runs only on TaskManagers declaring "
+                    + "external-resource.gpu.amount (needs --refine-slot-group; default: ${DEFAULT-VALUE}).")
+    double refineGpus;
+
     @Option(names = "--group-id", defaultValue = "sparseseg", description = "Kafka consumer group of Kafka sources (default: ${DEFAULT-VALUE}).")
     String groupId;
 
@@ -46,6 +51,6 @@ public final class JobOptions {
             throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
         }
         return new JobSettings(sources, sinks, deadLetters, EngineSpec.of(engine), parallelism, refineParallelism,
-                refineSlotGroup, groupId, checkpointMs).validate();
+                refineSlotGroup, groupId, checkpointMs, refineGpus).validate();
     }
 }

@@ -20,10 +20,12 @@ import java.util.List;
  *                          so a restarted job resumes where the last one left off
  * @param checkpointMs      checkpoint interval in milliseconds, 0 = no checkpoints (then Kafka
  *                          offsets are never committed and a restart replays the topic)
+ * @param refineGpus        GPUs each refinement slot requests (Flink external resource "gpu"), so
+ *                          that only TaskManagers that declare GPUs run it; 0 = none
  */
 public record JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
                           int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
-                          long checkpointMs) {
+                          long checkpointMs, double refineGpus) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "frames-dlq";
     public static final long DEFAULT_CHECKPOINT_MS = 10_000;
@@ -37,7 +39,15 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
     public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
                        int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId) {
         this(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup, kafkaGroupId,
-                DEFAULT_CHECKPOINT_MS);
+                DEFAULT_CHECKPOINT_MS, 0);
+    }
+
+    /** Without GPU slots. */
+    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
+                       int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
+                       long checkpointMs) {
+        this(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup, kafkaGroupId,
+                checkpointMs, 0);
     }
 
     public JobSettings validate() {
@@ -63,6 +73,9 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
         }
         if (kafkaGroupId == null || kafkaGroupId.isBlank()) {
             throw new IllegalArgumentException("Kafka group id is empty");
+        }
+        if (refineGpus < 0 || (refineGpus > 0 && refineSlotGroup == null)) {
+            throw new IllegalArgumentException("refine GPUs " + refineGpus + " must be >= 0, and need a refinement slot group");
         }
         if (checkpointMs < 0) {
             throw new IllegalArgumentException("checkpoint interval " + checkpointMs + " ms must be >= 0 (0 = off)");

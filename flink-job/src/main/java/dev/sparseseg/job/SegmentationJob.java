@@ -22,6 +22,7 @@ import dev.sparseseg.job.stages.GatedFusionStage;
 import dev.sparseseg.job.stages.ImageDecoder;
 import dev.sparseseg.job.stages.SparseRefinementStage;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -45,6 +46,11 @@ import java.util.List;
  */
 public final class SegmentationJob {
     public static final String NAME = "SparseSeg";
+    /** The external resource GPU TaskManagers declare ({@code external-resources: gpu}). */
+    public static final String GPU_RESOURCE = "gpu";
+    /** A GPU refinement slot's CPU and heap: the models' memory is native (ONNX Runtime), the heap holds frames. */
+    static final double REFINE_SLOT_CPU = 0.5;
+    static final int REFINE_SLOT_HEAP_MB = 128;
 
     private SegmentationJob() {
     }
@@ -88,7 +94,12 @@ public final class SegmentationJob {
             SingleOutputStreamOperator<FrameInFlight> r = selected.keyBy(f -> f.streamId)
                     .map(new SparseRefinementStage(engine)).name("sparse refinement").uid("sparse-refinement")
                     .setParallelism(s.refineParallelism());
-            if (s.refineSlotGroup() != null) {
+            if (s.refineGpus() > 0) {
+                // Fine-grained resources: only TaskManagers declaring external resource "gpu" get these slots.
+                r.slotSharingGroup(SlotSharingGroup.newBuilder(s.refineSlotGroup())
+                        .setCpuCores(REFINE_SLOT_CPU).setTaskHeapMemoryMB(REFINE_SLOT_HEAP_MB)
+                        .setExternalResource(GPU_RESOURCE, s.refineGpus()).build());
+            } else if (s.refineSlotGroup() != null) {
                 r.slotSharingGroup(s.refineSlotGroup());
             }
             refined = r.keyBy(f -> f.streamId);

@@ -6,7 +6,6 @@ import dev.sparseseg.models.image.ImageFiles;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +23,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The job jar on a real standalone session cluster (JobManager and TaskManager processes):
  * submitted with Flink's CLI, frames in through a real Kafka broker, label maps out, then
  * cancelled and submitted again on the same TaskManager, which must load ONNX Runtime's and
- * FFmpeg's native libraries without an UnsatisfiedLinkError.
+ * FFmpeg's native libraries without an UnsatisfiedLinkError. Refinement runs split out, in a
+ * slot that requests a GPU.
  */
 class ClusterIT {
     @Test
-    void submitCancelAndResubmitOnOneTaskManager(@TempDir Path tmp) throws Exception {
+    void submitCancelAndResubmitOnOneTaskManager() throws Exception {
         List<Path> files = JobTestSupport.camvidVal(3);
         try (EmbeddedKafkaBroker broker = KafkaTestSupport.broker();
-             LocalCluster cluster = LocalCluster.start(tmp.resolve("cluster"))) {
+             // Under target/, so that its logs remain for a look after a failure.
+             LocalCluster cluster = LocalCluster.start(Path.of("target/cluster-it").toAbsolutePath())) {
             String kafka = "kafka://" + broker.bootstrapServers() + "/";
-            String[] run = {"--source", kafka + FRAMES, "--sink", kafka + SEGMENTS, "--threads", "1"};
+            // Refinement in its own slot requesting the TaskManager's GPU (Flink's fine-grained
+            // resource management places it; the device stays the CPU here).
+            String[] run = {"--source", kafka + FRAMES, "--sink", kafka + SEGMENTS, "--threads", "1",
+                    "--refine-parallelism", "1", "--refine-slot-group", "gpu", "--refine-gpus", "1"};
             try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
                 for (int i = 0; i < 2; i++) {
                     producer.send(KafkaTestSupport.frame("cam", i, 1000 + i, Files.readAllBytes(files.get(i)))).get();

@@ -39,6 +39,7 @@ final class LocalCluster implements AutoCloseable {
         this.rpcPort = rpcPort;
     }
 
+    /** Starts a cluster whose TaskManager (2 slots) declares 2 GPUs: Flink gives each default slot an equal share. */
     static LocalCluster start(Path dir) throws Exception {
         Path project = Path.of(System.getProperty("sparseseg.project", "..")).toAbsolutePath().normalize();
         LocalCluster c = new LocalCluster(project, dir, freePort(), freePort());
@@ -94,6 +95,7 @@ final class LocalCluster implements AutoCloseable {
         pb.environment().put("SPARSESEG_RPC_PORT", Integer.toString(rpcPort));
         pb.environment().put("SPARSESEG_TM_SLOTS", "2");
         pb.environment().put("SPARSESEG_TM_MEMORY", "2048m");
+        pb.environment().put("SPARSESEG_TM_GPUS", "2");
         Process p = pb.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
