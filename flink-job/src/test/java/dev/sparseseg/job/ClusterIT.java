@@ -40,7 +40,7 @@ class ClusterIT {
                     "--refine-parallelism", "1", "--refine-slot-group", "gpu", "--refine-gpus", "1"};
             try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
                 for (int i = 0; i < 2; i++) {
-                    producer.send(KafkaTestSupport.frame("cam", i, 1000 + i, Files.readAllBytes(files.get(i)))).get();
+                    producer.send(KafkaTestSupport.frame("cam", i, now(), Files.readAllBytes(files.get(i)))).get();
                 }
             }
 
@@ -50,11 +50,11 @@ class ClusterIT {
             cluster.cancel(first);
 
             try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
-                producer.send(KafkaTestSupport.frame("cam", 2, 1002, Files.readAllBytes(files.get(2)))).get();
+                producer.send(KafkaTestSupport.frame("cam", 2, now(), Files.readAllBytes(files.get(2)))).get();
             }
             // A new consumer group reads the topic from its start: all three frames again.
             String second = cluster.submit(concat(run, "--group-id", "second"));
-            out = awaitOutputs(broker, 5, 180);
+            out = awaitOutputs(broker, 5, 300);
             cluster.cancel(second);
 
             List<String> seqs = out.stream().map(r -> KafkaTestSupport.header(r, Headers.SEQ)).toList();
@@ -92,5 +92,13 @@ class ClusterIT {
         System.arraycopy(a, 0, r, 0, a.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    /**
+     * Capture times near now: the output records carry them as Kafka timestamps, and records
+     * older than the topic's retention (7 days) may be deleted by the broker at any moment.
+     */
+    private static long now() {
+        return System.currentTimeMillis();
     }
 }

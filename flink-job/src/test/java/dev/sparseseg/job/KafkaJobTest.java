@@ -1,14 +1,10 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,28 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one partition, palette PNGs out, bad input to the default dead-letter topic.
  */
 @Timeout(180)
-class KafkaJobTest {
+class KafkaJobTest extends KafkaJobFixture {
     private static final int PER_STREAM = 4;
-    private static final long TS0 = 1_700_000_000_000L;
-
-    private EmbeddedKafkaBroker broker;
-    private JobClient job;
-
-    @BeforeEach
-    void startBroker() {
-        broker = KafkaTestSupport.broker();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            if (job != null) {
-                KafkaTestSupport.cancel(job);
-            }
-        } finally {
-            broker.close();
-        }
-    }
+    /** A recent capture time: output records carry it, and the broker may delete records older than its retention (7 days). */
+    private static final long TS0 = System.currentTimeMillis() - 60_000;
 
     @ParameterizedTest(name = "parallelism {0}")
     @ValueSource(ints = {1, 2})

@@ -2,14 +2,10 @@ package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.PalettePng;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,28 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A 3840x2160 frame, larger than Kafka's default record limit, through Kafka into the job and out. */
 @Timeout(240)
-class KafkaLargeFrameTest {
+class KafkaLargeFrameTest extends KafkaJobFixture {
     /** Kafka's default limit on a record (broker message.max.bytes 1048588, producer max.request.size 1048576). */
     private static final int KAFKA_DEFAULT_MAX_BYTES = 1048588;
-
-    private EmbeddedKafkaBroker broker;
-    private JobClient job;
-
-    @BeforeEach
-    void startBroker() {
-        broker = KafkaTestSupport.broker();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            if (job != null) {
-                KafkaTestSupport.cancel(job);
-            }
-        } finally {
-            broker.close();
-        }
-    }
 
     @Test
     void a4kFrameLargerThanKafkasDefaultLimitGoesThroughInAndOut() throws Exception {
@@ -70,7 +47,7 @@ class KafkaLargeFrameTest {
         assertTrue(jpeg.length > KAFKA_DEFAULT_MAX_BYTES,
                 "the 4K JPEG (" + jpeg.length + " bytes) must exceed Kafka's default record limit to prove the limits");
         try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
-            producer.send(frame("uhd", 0, 1_700_000_000_000L, jpeg)).get();
+            producer.send(frame("uhd", 0, System.currentTimeMillis(), jpeg)).get();
         }
 
         job = KafkaTestSupport.startJob(broker, 1, null);

@@ -32,16 +32,16 @@ class KafkaResumeTest {
         byte[] png = Files.readAllBytes(JobTestSupport.camvidVal(1).get(0));
         try (EmbeddedKafkaBroker broker = KafkaTestSupport.broker();
              KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
-            producer.send(KafkaTestSupport.frame("r", 0, 1000, png)).get();
-            producer.send(KafkaTestSupport.frame("r", 1, 1040, png)).get();
+            producer.send(KafkaTestSupport.frame("r", 0, now(), png)).get();
+            producer.send(KafkaTestSupport.frame("r", 1, now(), png)).get();
 
             JobClient first = start(broker);
             KafkaTestSupport.consume(broker, first, SEGMENTS, 2, 120);
             awaitCommitted(broker, 2);
             KafkaTestSupport.cancel(first);
 
-            producer.send(KafkaTestSupport.frame("r", 2, 1080, png)).get();
-            producer.send(KafkaTestSupport.frame("r", 3, 1120, png)).get();
+            producer.send(KafkaTestSupport.frame("r", 2, now(), png)).get();
+            producer.send(KafkaTestSupport.frame("r", 3, now(), png)).get();
             JobClient second = start(broker);
             // From the topic's start: the first job's two maps, then only the two new frames, no replay.
             List<ConsumerRecord<String, byte[]>> out = KafkaTestSupport.consume(broker, second, SEGMENTS, 4, 120);
@@ -74,5 +74,13 @@ class KafkaResumeTest {
             }
             fail("group " + GROUP + " never committed offset " + offset + " on " + FRAMES);
         }
+    }
+
+    /**
+     * Capture times near now: the output records carry them as Kafka timestamps, and records
+     * older than the topic's retention (7 days) may be deleted by the broker at any moment.
+     */
+    private static long now() {
+        return System.currentTimeMillis();
     }
 }

@@ -99,15 +99,8 @@ final class KafkaTestSupport {
     static List<ConsumerRecord<String, byte[]>> consume(EmbeddedKafkaBroker broker, JobClient job, String topic,
                                                         int expected, long seconds) {
         CompletableFuture<JobExecutionResult> end = job.getJobExecutionResult();
-        Properties p = KafkaLimits.consumer();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
+        try (KafkaConsumer<String, byte[]> consumer = fromStart(broker, topic)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (got.size() < expected) {
                 if (System.nanoTime() > deadline) {
@@ -131,15 +124,8 @@ final class KafkaTestSupport {
 
     /** Everything on partition 0 of {@code topic} now, in order (polls until a second passes without records). */
     static List<ConsumerRecord<String, byte[]>> readAll(EmbeddedKafkaBroker broker, String topic) {
-        Properties p = KafkaLimits.consumer();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
+        try (KafkaConsumer<String, byte[]> consumer = fromStart(broker, topic)) {
             int before;
             do {
                 before = got.size();
@@ -147,6 +133,19 @@ final class KafkaTestSupport {
             } while (got.size() > before);
         }
         return got;
+    }
+
+    /** A consumer of partition 0 of {@code topic}, positioned at its start, committing nothing. */
+    private static KafkaConsumer<String, byte[]> fromStart(EmbeddedKafkaBroker broker, String topic) {
+        Properties p = KafkaLimits.consumer();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        return consumer;
     }
 
     private static Throwable failure(CompletableFuture<?> end) {
