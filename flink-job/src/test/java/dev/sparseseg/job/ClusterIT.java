@@ -23,12 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The job jar on a real standalone session cluster (JobManager and TaskManager processes):
  * submitted with Flink's CLI, frames in through a real Kafka broker, label maps out, then
  * cancelled and submitted again on the same TaskManager, which must load ONNX Runtime's and
- * FFmpeg's native libraries without an UnsatisfiedLinkError. Refinement runs split out, in a
- * slot that requests a GPU.
+ * FFmpeg's native libraries without an UnsatisfiedLinkError, and run beside another job on it.
+ * Refinement runs split out, in a slot that requests a GPU.
  */
 class ClusterIT {
+    static final String SECOND_OUTPUT = "segments-beside";
+
     @Test
-    void submitCancelAndResubmitOnOneTaskManager() throws Exception {
+    void submitCancelResubmitAndRunTwoJobsOnOneTaskManager() throws Exception {
         List<Path> files = JobTestSupport.camvidVal(3);
         try (EmbeddedKafkaBroker broker = KafkaTestSupport.broker();
              // Under target/, so that its logs remain for a look after a failure.
@@ -46,7 +48,7 @@ class ClusterIT {
 
             String first = cluster.submit(concat(run, "--group-id", "first"));
             cluster.awaitState(first, "RUNNING", 60);
-            List<ConsumerRecord<String, byte[]>> out = awaitOutputs(broker, 2, 180);
+            List<ConsumerRecord<String, byte[]>> out = awaitOutputs(broker, SEGMENTS, 2, 180);
             cluster.cancel(first);
 
             try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
@@ -54,36 +56,46 @@ class ClusterIT {
             }
             // A new consumer group reads the topic from its start: all three frames again.
             String second = cluster.submit(concat(run, "--group-id", "second"));
-            out = awaitOutputs(broker, 5, 300);
+            out = awaitOutputs(broker, SEGMENTS, 5, 300);
+            // A second job beside it on the same TaskManager (chained, its own output topic): both
+            // load the native libraries' classes from lib/, each its own ONNX sessions.
+            String third = cluster.submit("--source", kafka + FRAMES, "--sink", kafka + SECOND_OUTPUT, "--threads", "1",
+                    "--group-id", "third");
+            List<ConsumerRecord<String, byte[]>> beside = awaitOutputs(broker, SECOND_OUTPUT, 3, 300);
+            assertEquals("RUNNING", cluster.state(second), "the first job must still run beside the second");
+            cluster.cancel(third);
             cluster.cancel(second);
 
             List<String> seqs = out.stream().map(r -> KafkaTestSupport.header(r, Headers.SEQ)).toList();
             assertEquals(List.of("0", "1", "0", "1", "2"), seqs);
+            assertEquals(List.of("0", "1", "2"), beside.stream().map(r -> KafkaTestSupport.header(r, Headers.SEQ)).toList());
+            List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(out);
+            all.addAll(beside);
             try (JobTestSupport.Reference ref = new JobTestSupport.Reference()) {
-                for (ConsumerRecord<String, byte[]> r : out) {
+                for (ConsumerRecord<String, byte[]> r : all) {
                     int seq = Integer.parseInt(KafkaTestSupport.header(r, Headers.SEQ));
                     ref.assertSegments(ImageFiles.readRgb(files.get(seq)), r.value(), "cluster output #" + seq);
                 }
             }
             String log = Files.readString(cluster.taskManagerLog());
             assertFalse(log.contains("UnsatisfiedLinkError"), "the TaskManager log shows an UnsatisfiedLinkError");
-            assertTrue(log.contains(first) && log.contains(second), "both jobs ran on the one TaskManager");
+            assertTrue(log.contains(first) && log.contains(second) && log.contains(third), "all jobs ran on the one TaskManager");
         }
     }
 
-    /** Outputs on the segments topic, from its start, once {@code n} have arrived. */
-    private static List<ConsumerRecord<String, byte[]>> awaitOutputs(EmbeddedKafkaBroker broker, int n, long seconds)
-            throws Exception {
+    /** Outputs on {@code topic}, from its start, once {@code n} have arrived. */
+    private static List<ConsumerRecord<String, byte[]>> awaitOutputs(EmbeddedKafkaBroker broker, String topic, int n,
+                                                                     long seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
         while (System.nanoTime() < deadline) {
-            got = KafkaTestSupport.readAll(broker, SEGMENTS);
+            got = KafkaTestSupport.readAll(broker, topic);
             if (got.size() >= n) {
                 break;
             }
             Thread.sleep(1000);
         }
-        assertEquals(n, got.size(), "records on " + SEGMENTS);
+        assertEquals(n, got.size(), "records on " + topic);
         return got;
     }
 

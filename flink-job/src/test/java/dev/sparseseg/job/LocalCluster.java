@@ -39,7 +39,7 @@ final class LocalCluster implements AutoCloseable {
         this.rpcPort = rpcPort;
     }
 
-    /** Starts a cluster whose TaskManager (2 slots) declares 2 GPUs: Flink gives each default slot an equal share. */
+    /** Starts a cluster whose TaskManager (4 slots) declares 4 GPUs: Flink gives each default slot an equal share. */
     static LocalCluster start(Path dir) throws Exception {
         Path project = Path.of(System.getProperty("sparseseg.project", "..")).toAbsolutePath().normalize();
         LocalCluster c = new LocalCluster(project, dir, freePort(), freePort());
@@ -93,9 +93,9 @@ final class LocalCluster implements AutoCloseable {
         pb.environment().put("SPARSESEG_CLUSTER_DIR", dir.toString());
         pb.environment().put("SPARSESEG_REST_PORT", Integer.toString(restPort));
         pb.environment().put("SPARSESEG_RPC_PORT", Integer.toString(rpcPort));
-        pb.environment().put("SPARSESEG_TM_SLOTS", "2");
-        pb.environment().put("SPARSESEG_TM_MEMORY", "2048m");
-        pb.environment().put("SPARSESEG_TM_GPUS", "2");
+        pb.environment().put("SPARSESEG_TM_SLOTS", "4");
+        pb.environment().put("SPARSESEG_TM_MEMORY", "3072m");
+        pb.environment().put("SPARSESEG_TM_GPUS", "4");
         Process p = pb.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
