@@ -32,6 +32,10 @@ public final class EngineOptions {
     @Option(names = "--budget", defaultValue = "0", description = "Most pixels refined per frame, 0 = no limit (default: ${DEFAULT-VALUE}).")
     int budget;
 
+    @Option(names = "--spin", description = "Let ONNX Runtime's threads spin between operators: faster when "
+            + "inference has the cores to itself, slower when decoding shares them (default: off).")
+    boolean spin;
+
     public EngineConfig config() {
         EngineConfig c = EngineConfig.defaults()
                 .withModelsDir(models)
@@ -40,7 +44,8 @@ public final class EngineOptions {
                 .withThreshold(threshold)
                 .withBudget(budget)
                 .withSparseThreads(sparseThreads)
-                .withGridFactor(gridFactor);
+                .withGridFactor(gridFactor)
+                .withSpin(spin);
         if (threads != null) {
             c = c.withThreads(threads);
         }

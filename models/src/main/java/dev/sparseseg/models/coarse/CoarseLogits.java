@@ -8,6 +8,8 @@ public final class CoarseLogits {
     private final float[] data;
     private final int classes;
     private final GridMapping map;
+    /** The logits cell by cell ([gridH * gridW, C]), built on first use by {@link #sampleAll}. */
+    private float[] cellMajor;
 
     public CoarseLogits(float[] data, int classes, GridMapping map) {
         if (data.length < classes * map.gridW * map.gridH) {
@@ -58,6 +60,45 @@ public final class CoarseLogits {
         for (int c = 0, base = 0; c < classes; c++, base += plane) {
             out[off + c] = w00 * data[base + r0 + c0] + w01 * data[base + r0 + c1]
                     + w10 * data[base + r1 + c0] + w11 * data[base + r1 + c1];
+        }
+    }
+
+    /**
+     * {@link #sample} at many pixels ({@code y * frameW + x}), into {@code out} row by row.
+     * Reads the logits cell by cell, so that the four corners of a pixel are four runs of C
+     * floats rather than 4 x C reads across the class planes: the refiner samples tens of
+     * thousands of pixels per frame.
+     */
+    public void sampleAll(int[] pixels, int count, float[] out) {
+        int cells = map.gridW * map.gridH;
+        if (cellMajor == null) {
+            float[] t = new float[cells * classes];
+            for (int c = 0; c < classes; c++) {
+                for (int i = 0, base = c * cells; i < cells; i++) {
+                    t[i * classes + c] = data[base + i];
+                }
+            }
+            cellMajor = t;
+        }
+        float[] t = cellMajor;
+        int w = map.frameW;
+        for (int i = 0; i < count; i++) {
+            int p = pixels[i];
+            int x = p % w;
+            int y = p / w;
+            int r0 = map.by0[y] * map.gridW;
+            int r1 = map.by1[y] * map.gridW;
+            int a = (r0 + map.bx0[x]) * classes;
+            int b = (r0 + map.bx1[x]) * classes;
+            int c = (r1 + map.bx0[x]) * classes;
+            int d = (r1 + map.bx1[x]) * classes;
+            float fy = map.bfy[y];
+            float fx = map.bfx[x];
+            float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
+            int o = i * classes;
+            for (int k = 0; k < classes; k++) {
+                out[o + k] = w00 * t[a + k] + w01 * t[b + k] + w10 * t[c + k] + w11 * t[d + k];
+            }
         }
     }
 

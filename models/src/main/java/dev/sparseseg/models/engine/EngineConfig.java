@@ -18,48 +18,55 @@ import java.nio.file.Path;
  * @param threshold entropy threshold (nats) for selection
  * @param budget    most pixels refined per frame, 0 = unlimited
  * @param gridFactor selection grid = coarse grid upsampled this many times; null = the refiner card's
+ * @param spin      let ONNX Runtime's pool threads spin between operators instead of sleeping:
+ *                  a little faster when inference has the cores to itself, slower when decoding
+ *                  and encoding threads share them (as in the streaming job), so off by default
  */
 public record EngineConfig(Path modelsDir, Device device, int threads, int sparseThreads, Double scale,
-                           Double threshold, int budget, Integer gridFactor) {
+                           Double threshold, int budget, Integer gridFactor, boolean spin) {
 
     public static final String SEGMENTER = "segmenter";
     public static final String REFINER = "refiner";
     public static final String ENSEMBLER = "ensembler";
 
     public static EngineConfig defaults() {
-        return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), 1, null, null, 0, null);
+        return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), 1, null, null, 0, null, false);
     }
 
     public EngineConfig withModelsDir(Path dir) {
-        return new EngineConfig(dir, device, threads, sparseThreads, scale, threshold, budget, gridFactor);
+        return new EngineConfig(dir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, spin);
     }
 
     public EngineConfig withDevice(Device d) {
-        return new EngineConfig(modelsDir, d, threads, sparseThreads, scale, threshold, budget, gridFactor);
+        return new EngineConfig(modelsDir, d, threads, sparseThreads, scale, threshold, budget, gridFactor, spin);
     }
 
     public EngineConfig withThreads(int t) {
-        return new EngineConfig(modelsDir, device, t, sparseThreads, scale, threshold, budget, gridFactor);
+        return new EngineConfig(modelsDir, device, t, sparseThreads, scale, threshold, budget, gridFactor, spin);
     }
 
     public EngineConfig withSparseThreads(int t) {
-        return new EngineConfig(modelsDir, device, threads, t, scale, threshold, budget, gridFactor);
+        return new EngineConfig(modelsDir, device, threads, t, scale, threshold, budget, gridFactor, spin);
     }
 
     public EngineConfig withScale(Double s) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, s, threshold, budget, gridFactor);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, s, threshold, budget, gridFactor, spin);
     }
 
     public EngineConfig withThreshold(Double t) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, t, budget, gridFactor);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, t, budget, gridFactor, spin);
     }
 
     public EngineConfig withBudget(int b) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, b, gridFactor);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, b, gridFactor, spin);
     }
 
     public EngineConfig withGridFactor(Integer k) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, k);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, k, spin);
+    }
+
+    public EngineConfig withSpin(boolean on) {
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, on);
     }
 
     public EngineConfig validate() {

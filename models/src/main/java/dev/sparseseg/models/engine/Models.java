@@ -36,9 +36,9 @@ public final class Models implements AutoCloseable {
         OnnxModel ref = null;
         OnnxModel ens = null;
         try {
-            seg = OnnxModel.load(src, EngineConfig.SEGMENTER, config.device(), config.threads());
-            ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), config.sparseThreads());
-            ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), config.sparseThreads());
+            seg = OnnxModel.load(src, EngineConfig.SEGMENTER, config.device(), config.threads(), config.spin());
+            ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), config.sparseThreads(), config.spin());
+            ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), config.sparseThreads(), config.spin());
             return new Models(config, seg, ref, ens);
         } catch (RuntimeException e) {
             closeQuietly(seg);

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reading frames and label maps from image files (PNG, JPEG) with the JDK's ImageIO. */
+/** Reading frames and label maps from image files (PNG, JPEG): common PNGs with {@link PngDecoder}, the rest with ImageIO. */
 public final class ImageFiles {
     static {
         // ImageIO buffers streams in temporary files by default: disk I/O for every frame.
@@ -25,6 +25,12 @@ public final class ImageFiles {
 
     /** Decodes an encoded image (PNG, JPEG) to RGB; {@code source} names it in errors. */
     public static RgbFrame decodeRgb(byte[] encoded, String source) throws IOException {
+        if (PngDecoder.isPng(encoded)) {
+            RgbFrame frame = PngDecoder.decode(encoded, source);
+            if (frame != null) {
+                return frame;
+            }
+        }
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
         if (img == null) {
             throw new IOException(source + " is not a readable PNG or JPEG image");

@@ -53,26 +53,43 @@ public final class PointFeaturizer {
         int h = frame.height();
         byte[] rgb = frame.rgb();
         GridMapping m = logits.mapping();
-        for (int i = 0; i < sel.count(); i++) {
-            int p = sel.pixels()[i];
+        float scale0 = scale[0], scale1 = scale[1], scale2 = scale[2];
+        float shift0 = shift[0], shift1 = shift[1], shift2 = shift[2];
+        int[] px = sel.pixels();
+        int n = sel.count();
+        // A 3x3 patch of interior pixels needs no clamping: one fast path for the common case.
+        for (int i = 0; i < n; i++) {
+            int p = px[i];
             int x = p % w;
             int y = p / w;
             int o = i * f;
             for (int d : dilations) {
+                int reach = r * d;
+                if (x >= reach && y >= reach && x + reach < w && y + reach < h) {
+                    for (int dy = -reach; dy <= reach; dy += d) {
+                        int s = ((y + dy) * w + x - reach) * 3;
+                        for (int k = 0; k < patch; k++, s += 3 * d) {
+                            feats[o++] = (rgb[s] & 0xFF) * scale0 + shift0;
+                            feats[o++] = (rgb[s + 1] & 0xFF) * scale1 + shift1;
+                            feats[o++] = (rgb[s + 2] & 0xFF) * scale2 + shift2;
+                        }
+                    }
+                    continue;
+                }
                 for (int dy = -r; dy <= r; dy++) {
                     int sy = Math.min(Math.max(y + dy * d, 0), h - 1);
                     for (int dx = -r; dx <= r; dx++) {
                         int sx = Math.min(Math.max(x + dx * d, 0), w - 1);
                         int s = (sy * w + sx) * 3;
-                        feats[o++] = (rgb[s] & 0xFF) * scale[0] + shift[0];
-                        feats[o++] = (rgb[s + 1] & 0xFF) * scale[1] + shift[1];
-                        feats[o++] = (rgb[s + 2] & 0xFF) * scale[2] + shift[2];
+                        feats[o++] = (rgb[s] & 0xFF) * scale0 + shift0;
+                        feats[o++] = (rgb[s + 1] & 0xFF) * scale1 + shift1;
+                        feats[o++] = (rgb[s + 2] & 0xFF) * scale2 + shift2;
                     }
                 }
             }
-            logits.sample(x, y, coarse, i * classes);
             feats[o] = m.fracY(y);
             feats[o + 1] = m.fracX(x);
         }
+        logits.sampleAll(px, n, coarse);
     }
 }

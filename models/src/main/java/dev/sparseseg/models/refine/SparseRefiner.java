@@ -19,6 +19,8 @@ public final class SparseRefiner {
     private final PointFeaturizer featurizer;
     private final int classes;
     private final NeighbourTable neighbours;
+    /** Feature rows, reused across frames: they go no further than the model's input buffer. */
+    private float[] feats = new float[0];
 
     /**
      * @param segmenter the card of the coarse model whose logits this refiner was trained on
@@ -71,7 +73,9 @@ public final class SparseRefiner {
             return new RefinedPixels(sel, classes, coarse, new float[0]);
         }
         int f = featurizer.featureCount();
-        float[] feats = new float[n * f];
+        if (feats.length < n * f) {
+            feats = new float[n * f + n * f / 2];
+        }
         featurizer.featurize(frame, logits, sel, feats, coarse);
         OnnxModel.Input[] in = neighbours == null
                 ? new OnnxModel.Input[] {OnnxModel.Input.of(feats, n, f), OnnxModel.Input.of(coarse, n, classes)}

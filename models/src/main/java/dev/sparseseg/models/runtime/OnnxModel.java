@@ -59,6 +59,11 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Loads the model a card names, on {@code device} (CPU fallback with a warning if CUDA is missing). */
     public static OnnxModel load(ModelSource source, String cardName, Device device, int threads) {
+        return load(source, cardName, device, threads, false);
+    }
+
+    /** As {@link #load(ModelSource, String, Device, int)}; {@code spin}: see {@code EngineConfig.spin}. */
+    public static OnnxModel load(ModelSource source, String cardName, Device device, int threads, boolean spin) {
         ModelCard card = source.card(cardName);
         String file = source.describe(card.onnx);
         byte[] bytes = source.onnxBytes(card, cardName);
@@ -68,6 +73,9 @@ public final class OnnxModel implements AutoCloseable {
             opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             opts.setIntraOpNumThreads(threads);
             opts.setInterOpNumThreads(1);
+            // Spinning pool threads keep the cores busy between operators: off unless asked, so that
+            // decoding and encoding threads beside inference get them.
+            opts.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
             Device used = device.cuda() ? addCuda(opts, device) : Device.CPU;
             OrtSession session;
             try {
