@@ -88,6 +88,11 @@ final class JobTestSupport {
             return models.segmenterModel().card().name;
         }
 
+        /** Class colours 0xRRGGBB, as the overlays use them. */
+        int[] palette() {
+            return models.segmenterModel().card().palette();
+        }
+
         byte[] labels(RgbFrame frame) {
             return sparse.segment(frame).labels().labels();
         }

@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(180)
 class KafkaJobTest extends KafkaJobFixture {
     private static final int PER_STREAM = 4;
+    private static final String OVERLAYS = "overlays";
     /** A recent capture time: output records carry it, and the broker may delete records older than its retention (7 days). */
     private static final long TS0 = System.currentTimeMillis() - 60_000;
 
@@ -138,6 +139,54 @@ class KafkaJobTest extends KafkaJobFixture {
             RgbFrame frame = ImageFiles.decodeRgb(png, "frame");
             for (ConsumerRecord<String, byte[]> r : out) {
                 ref.assertSegments(frame, r.value(), r.key());
+            }
+        }
+    }
+
+    @Test
+    void overlayTopicCarriesTheFrameBlendedWithClassColours() throws Exception {
+        List<Path> files = JobTestSupport.camvidVal(2);
+        try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
+            for (int seq = 0; seq < files.size(); seq++) {
+                producer.send(frame("cam", seq, TS0 + seq, Files.readAllBytes(files.get(seq)))).get();
+            }
+        }
+        job = KafkaTestSupport.startJob(broker, 1, null, "#overlays=" + OVERLAYS);
+        List<ConsumerRecord<String, byte[]>> maps = consume(broker, job, SEGMENTS, 2, 120);
+        List<ConsumerRecord<String, byte[]>> overlays = consume(broker, job, OVERLAYS, 2, 60);
+        KafkaTestSupport.cancel(job);
+        job = null;
+
+        assertEquals(List.of("0", "1"), maps.stream().map(r -> header(r, Headers.SEQ)).toList());
+        try (JobTestSupport.Reference ref = new JobTestSupport.Reference()) {
+            for (ConsumerRecord<String, byte[]> r : overlays) {
+                int seq = Integer.parseInt(header(r, Headers.SEQ));
+                String what = "overlay #" + seq;
+                assertEquals("cam", r.key(), what);
+                assertEquals(header(maps.get(seq), Headers.REFINED), header(r, Headers.REFINED), what + ": same headers as its map");
+                RgbFrame frame = ImageFiles.readRgb(files.get(seq));
+                RgbFrame overlay = ImageFiles.decodeRgb(r.value(), what);
+                assertEquals(frame.width(), overlay.width(), what);
+                assertEquals(frame.height(), overlay.height(), what);
+                // Half frame, half class colour; JPEG is lossy, so compare on average.
+                byte[] labels = ref.labels(frame);
+                int[] palette = ref.palette();
+                double offBlend = 0;
+                double offFrame = 0;
+                for (int i = 0; i < labels.length; i++) {
+                    int colour = palette[labels[i]];
+                    for (int c = 0; c < 3; c++) {
+                        int f = frame.rgb()[3 * i + c] & 0xFF;
+                        int blend = (f + (colour >> (16 - 8 * c) & 0xFF)) / 2;
+                        int got = overlay.rgb()[3 * i + c] & 0xFF;
+                        offBlend += Math.abs(got - blend);
+                        offFrame += Math.abs(got - f);
+                    }
+                }
+                offBlend /= 3.0 * labels.length;
+                offFrame /= 3.0 * labels.length;
+                assertTrue(offBlend < 4, what + ": mean difference from the expected blend " + offBlend);
+                assertTrue(offFrame > 4 * offBlend, what + ": the overlay is hardly coloured (" + offFrame + " from the frame)");
             }
         }
     }

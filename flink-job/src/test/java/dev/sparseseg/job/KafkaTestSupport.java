@@ -60,9 +60,15 @@ final class KafkaTestSupport {
 
     /** Starts the job from the frames topic to the segments topic; it runs until cancelled. */
     static JobClient startJob(EmbeddedKafkaBroker broker, int parallelism, String deadLetters) throws Exception {
+        return startJob(broker, parallelism, deadLetters, "");
+    }
+
+    /** @param sinkOptions appended to the segments topic's URI, e.g. {@code #overlays=T} */
+    static JobClient startJob(EmbeddedKafkaBroker broker, int parallelism, String deadLetters, String sinkOptions)
+            throws Exception {
         StreamExecutionEnvironment env = JobTestSupport.localEnv(parallelism);
         String kafka = "kafka://" + broker.bootstrapServers() + "/";
-        SegmentationJob.build(env, JobTestSupport.settings(List.of(kafka + FRAMES), List.of(kafka + SEGMENTS),
+        SegmentationJob.build(env, JobTestSupport.settings(List.of(kafka + FRAMES), List.of(kafka + SEGMENTS + sinkOptions),
                 deadLetters, parallelism));
         return env.executeAsync(SegmentationJob.NAME);
     }
