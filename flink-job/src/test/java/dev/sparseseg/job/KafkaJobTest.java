@@ -97,6 +97,8 @@ class KafkaJobTest extends KafkaJobFixture {
                 for (String stage : List.of("decode", "coarse", "select", "refine", "fuse")) {
                     assertTrue(Double.parseDouble(header(r, Headers.STAGE_MS_PREFIX + stage)) >= 0, what + ": " + stage);
                 }
+                // Decoding happens in the source's thread; the header must still count it.
+                assertTrue(Double.parseDouble(header(r, Headers.STAGE_MS_PREFIX + "decode")) > 0.1, what + ": decode time");
             }
         }
 

@@ -26,6 +26,8 @@ public class FrameRecord {
     public int height;
     /** Frames of this stream skipped by the drop-oldest policy since the previous record. */
     public long droppedBefore;
+    /** Nanoseconds the source spent decoding this frame (0 if it arrived as RGB): the decode stage's time. */
+    public long decodeNanos;
     /** Why the source could not read this record properly (it goes to the dead-letter output), else null. */
     public String error;
 

@@ -10,12 +10,14 @@ import dev.sparseseg.models.image.RgbFrame;
 public final class ImageDecoder implements FrameDecoder {
     @Override
     public void decode(FrameRecord r) {
+        long t0 = System.nanoTime();
         try {
             RgbFrame f = ImageFiles.decodeRgb(r.data, "frame " + r.streamId + "#" + r.seq);
             r.data = f.rgb();
             r.width = f.width();
             r.height = f.height();
             r.format = FrameFormat.RGB24;
+            r.decodeNanos = System.nanoTime() - t0;
         } catch (Exception | OutOfMemoryError e) {
             // A corrupt or absurdly large image must not take the job down: it becomes a dead letter.
             r.error = "frame " + r.streamId + "#" + r.seq + " is not a readable image: " + e.getMessage();
