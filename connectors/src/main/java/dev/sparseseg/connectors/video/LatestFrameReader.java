@@ -4,6 +4,7 @@ import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.connectors.source.FrameReader;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The drop-oldest policy: a thread keeps grabbing from the camera at its own pace and keeps
@@ -19,6 +20,7 @@ public final class LatestFrameReader implements FrameReader {
     private boolean ended;
     private IOException failure;
     private volatile boolean closed;
+    private final AtomicBoolean sourceClosed = new AtomicBoolean();
 
     public LatestFrameReader(VideoFrameReader source) {
         this.source = source;
@@ -61,6 +63,23 @@ public final class LatestFrameReader implements FrameReader {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (closed) {
+                // close() gave up waiting for a grab that outlived it: the grabber is closed here,
+                // once that grab has returned, never under it.
+                closeSource();
+            }
+        }
+    }
+
+    private void closeSource() {
+        if (sourceClosed.compareAndSet(false, true)) {
+            try {
+                source.close();
+            } catch (IOException e) {
+                System.getLogger(LatestFrameReader.class.getName()).log(System.Logger.Level.WARNING,
+                        "closing " + source + ": " + e.getMessage());
+            }
         }
     }
 
@@ -88,13 +107,15 @@ public final class LatestFrameReader implements FrameReader {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         closed = true;
         try {
             grabbing.join(15_000);  // a grab in progress ends within the grabber's timeout
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        source.close();
+        if (!grabbing.isAlive()) {
+            closeSource();
+        }
     }
 }
