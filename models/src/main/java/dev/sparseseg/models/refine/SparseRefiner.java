@@ -81,7 +81,7 @@ public final class SparseRefiner {
                 ? new OnnxModel.Input[] {OnnxModel.Input.of(feats, n, f), OnnxModel.Input.of(coarse, n, classes)}
                 : new OnnxModel.Input[] {OnnxModel.Input.of(feats, n, f), OnnxModel.Input.of(coarse, n, classes),
                         OnnxModel.Input.ofLongs(neighbours.build(sel, frame.width(), frame.height()), n, 9)};
-        float[] refined = model.run(in, null, null);
+        float[] refined = model.run(in, new long[] {n, classes});
         return new RefinedPixels(sel, classes, coarse, refined);
     }
 }

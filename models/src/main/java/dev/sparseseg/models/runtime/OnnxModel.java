@@ -39,6 +39,7 @@ public final class OnnxModel implements AutoCloseable {
     private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
     private final Device device;
     private ByteBuffer[] inputBuffers = new ByteBuffer[0];
+    private ByteBuffer outputBuffer;
     private boolean closed;
 
     private OnnxModel(ModelCard card, String file, OrtEnvironment env, OrtSession session, Device device) throws OrtException {
@@ -166,24 +167,7 @@ public final class OnnxModel implements AutoCloseable {
     public float[] run(Input[] inputs, float[] out, long[][] shapeOut) {
         List<OnnxTensor> tensors = new ArrayList<>(inputs.length);
         try {
-            Map<String, OnnxTensor> feed = new LinkedHashMap<>();
-            for (int i = 0; i < inputs.length; i++) {
-                Input in = inputs[i];
-                int n = Math.toIntExact(product(in.shape()));
-                OnnxTensor t;
-                if (in.floats() != null) {
-                    FloatBuffer buf = floatBuffer(i, n);
-                    buf.put(in.floats(), 0, n).flip();
-                    t = OnnxTensor.createTensor(env, buf, in.shape());
-                } else {
-                    LongBuffer buf = longBuffer(i, n);
-                    buf.put(in.longs(), 0, n).flip();
-                    t = OnnxTensor.createTensor(env, buf, in.shape());
-                }
-                tensors.add(t);
-                feed.put(inputNames.get(i), t);
-            }
-            try (OrtSession.Result result = session.run(feed)) {
+            try (OrtSession.Result result = session.run(feed(inputs, tensors))) {
                 OnnxTensor o = (OnnxTensor) result.get(0);
                 long[] shape = o.getInfo().getShape();
                 int n = Math.toIntExact(product(shape));
@@ -199,6 +183,58 @@ public final class OnnxModel implements AutoCloseable {
         } finally {
             tensors.forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * As {@link #run(Input[], float[], long[][])} for a caller that knows the first output's
+     * shape (the [N, C] rows of the refiner and the ensembler): ONNX Runtime writes it into a
+     * direct buffer reused across calls, instead of a new one per call that is then copied
+     * (0.8 ms per call at N = 30,000, and direct-memory churn).
+     */
+    public float[] run(Input[] inputs, long[] outputShape) {
+        int n = Math.toIntExact(product(outputShape));
+        List<OnnxTensor> tensors = new ArrayList<>(inputs.length + 1);
+        try {
+            Map<String, OnnxTensor> feed = feed(inputs, tensors);
+            if (outputBuffer == null || outputBuffer.capacity() < n * Float.BYTES) {
+                outputBuffer = ByteBuffer.allocateDirect(n * Float.BYTES + n * Float.BYTES / 2).order(ByteOrder.nativeOrder());
+            }
+            FloatBuffer view = outputBuffer.clear().asFloatBuffer();
+            view.limit(n);
+            OnnxTensor pinned = OnnxTensor.createTensor(env, view, outputShape);
+            tensors.add(pinned);
+            try (OrtSession.Result ignored = session.run(feed, Map.of(outputNames.get(0), pinned))) {
+                float[] dst = new float[n];
+                outputBuffer.clear().asFloatBuffer().get(dst, 0, n);
+                return dst;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("inference failed in " + file + ": " + e.getMessage(), e);
+        } finally {
+            tensors.forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Input tensors over the reused direct buffers, keyed by the model's input names; each also goes to {@code opened}. */
+    private Map<String, OnnxTensor> feed(Input[] inputs, List<OnnxTensor> opened) throws OrtException {
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.length; i++) {
+            Input in = inputs[i];
+            int n = Math.toIntExact(product(in.shape()));
+            OnnxTensor t;
+            if (in.floats() != null) {
+                FloatBuffer buf = floatBuffer(i, n);
+                buf.put(in.floats(), 0, n).flip();
+                t = OnnxTensor.createTensor(env, buf, in.shape());
+            } else {
+                LongBuffer buf = longBuffer(i, n);
+                buf.put(in.longs(), 0, n).flip();
+                t = OnnxTensor.createTensor(env, buf, in.shape());
+            }
+            opened.add(t);
+            feed.put(inputNames.get(i), t);
+        }
+        return feed;
     }
 
     private FloatBuffer floatBuffer(int i, int n) {
