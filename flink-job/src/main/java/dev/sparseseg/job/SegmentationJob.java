@@ -128,7 +128,7 @@ public final class SegmentationJob {
                         .setTopics(a.topic())
                         .setGroupId(s.kafkaGroupId())
                         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                        .setDeserializer(new FrameDeserializer(new ImageDecoder()))
+                        .setDeserializer(new FrameDeserializer(new ImageDecoder(), src.maxLagMs()))
                         .setProperties(KafkaLimits.consumer())
                         .build();
                 streams.add(env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka " + a.topic())

@@ -153,7 +153,7 @@ class KafkaJobTest extends KafkaJobFixture {
                 producer.send(frame("cam", seq, TS0 + seq, Files.readAllBytes(files.get(seq)))).get();
             }
         }
-        job = KafkaTestSupport.startJob(broker, 1, null, "#overlays=" + OVERLAYS);
+        job = KafkaTestSupport.startJob(broker, 1, null, "", "#overlays=" + OVERLAYS);
         List<ConsumerRecord<String, byte[]>> maps = consume(broker, job, SEGMENTS, 2, 120);
         List<ConsumerRecord<String, byte[]>> overlays = consume(broker, job, OVERLAYS, 2, 60);
         KafkaTestSupport.cancel(job);
@@ -190,6 +190,30 @@ class KafkaJobTest extends KafkaJobFixture {
                 assertTrue(offBlend < 4, what + ": mean difference from the expected blend " + offBlend);
                 assertTrue(offFrame > 4 * offBlend, what + ": the overlay is hardly coloured (" + offFrame + " from the frame)");
             }
+        }
+    }
+
+    @Test
+    void dropOldestSkipsStaleRecordsOfALiveTopicAndCountsThem() throws Exception {
+        byte[] png = Files.readAllBytes(JobTestSupport.camvidVal(1).get(0));
+        long now = System.currentTimeMillis();
+        try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
+            // A backlog the job fell behind on: four frames published two minutes ago, then a fresh one
+            // (the job starts within the 40 s lag allowed, even on a slow machine).
+            for (int seq = 0; seq < 4; seq++) {
+                producer.send(frame("live", seq, now - 120_000 + seq, now - 120_000 + seq, png)).get();
+            }
+            producer.send(frame("live", 4, now, null, png)).get();
+        }
+        job = KafkaTestSupport.startJob(broker, 1, null, "#policy=drop-oldest&max-lag=40000", "");
+        List<ConsumerRecord<String, byte[]>> out = consume(broker, job, SEGMENTS, 1, 120);
+        KafkaTestSupport.cancel(job);
+        job = null;
+
+        assertEquals("4", header(out.get(0), Headers.SEQ), "only the fresh frame is segmented");
+        assertEquals("4", header(out.get(0), Headers.DROPPED), "the four stale frames are counted");
+        try (JobTestSupport.Reference ref = new JobTestSupport.Reference()) {
+            ref.assertSegments(ImageFiles.decodeRgb(png, "live#4"), out.get(0).value(), "live#4");
         }
     }
 

@@ -60,16 +60,19 @@ final class KafkaTestSupport {
 
     /** Starts the job from the frames topic to the segments topic; it runs until cancelled. */
     static JobClient startJob(EmbeddedKafkaBroker broker, int parallelism, String deadLetters) throws Exception {
-        return startJob(broker, parallelism, deadLetters, "");
+        return startJob(broker, parallelism, deadLetters, "", "");
     }
 
-    /** @param sinkOptions appended to the segments topic's URI, e.g. {@code #overlays=T} */
-    static JobClient startJob(EmbeddedKafkaBroker broker, int parallelism, String deadLetters, String sinkOptions)
-            throws Exception {
+    /**
+     * @param sourceOptions appended to the frames topic's URI, e.g. {@code #policy=drop-oldest}
+     * @param sinkOptions   appended to the segments topic's URI, e.g. {@code #overlays=T}
+     */
+    static JobClient startJob(EmbeddedKafkaBroker broker, int parallelism, String deadLetters, String sourceOptions,
+                              String sinkOptions) throws Exception {
         StreamExecutionEnvironment env = JobTestSupport.localEnv(parallelism);
         String kafka = "kafka://" + broker.bootstrapServers() + "/";
-        SegmentationJob.build(env, JobTestSupport.settings(List.of(kafka + FRAMES), List.of(kafka + SEGMENTS + sinkOptions),
-                deadLetters, parallelism));
+        SegmentationJob.build(env, JobTestSupport.settings(List.of(kafka + FRAMES + sourceOptions),
+                List.of(kafka + SEGMENTS + sinkOptions), deadLetters, parallelism));
         return env.executeAsync(SegmentationJob.NAME);
     }
 
@@ -91,7 +94,12 @@ final class KafkaTestSupport {
 
     /** An input record as design.md section 4 has it: key = stream id, value = image, seq and ts headers. */
     static ProducerRecord<String, byte[]> frame(String key, long seq, long ts, byte[] value) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(FRAMES, null, key, value);
+        return frame(key, seq, ts, null, value);
+    }
+
+    /** @param recordTs the record's own timestamp; null = the producer's clock */
+    static ProducerRecord<String, byte[]> frame(String key, long seq, long ts, Long recordTs, byte[] value) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(FRAMES, null, recordTs, key, value);
         r.headers().add(Headers.SEQ, Long.toString(seq).getBytes(StandardCharsets.UTF_8));
         r.headers().add(Headers.TS, Long.toString(ts).getBytes(StandardCharsets.UTF_8));
         return r;

@@ -10,15 +10,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Input topic records to frames (design.md section 4): key = stream id, value = JPEG or PNG,
  * optional {@code seq} and {@code ts} headers defaulting to the offset and the record timestamp.
  * Nothing here throws on bad input: a malformed record becomes a frame with {@code error} set,
  * which the job sends to the dead-letter topic.
+ *
+ * <p>Under the drop-oldest policy ({@code maxLagMs > 0}) a record whose timestamp is more than
+ * {@code maxLagMs} behind this machine's clock is skipped before it is decoded: a job that
+ * fell behind a live topic catches up at the cost of reading, not segmenting, the backlog.
+ * Skipped records are counted in the next frame of their stream ({@code droppedBefore}). A
+ * stream's records are all in one partition, so one deserializer sees all of them.
  */
 public final class FrameDeserializer implements KafkaRecordDeserializationSchema<FrameRecord> {
     private final FrameDecoder decoder;
+    private final long maxLagMs;
+    /** Records skipped per stream since its last frame went out. */
+    private transient Map<String, Long> skipped;
 
     public FrameDeserializer() {
         this(FrameDecoder.NONE);
@@ -26,13 +37,29 @@ public final class FrameDeserializer implements KafkaRecordDeserializationSchema
 
     /** @param decoder decodes images in the source's thread (see {@link FrameDecoder}) */
     public FrameDeserializer(FrameDecoder decoder) {
+        this(decoder, 0);
+    }
+
+    /** @param maxLagMs skip records older than this (drop-oldest); 0 = never skip (wait) */
+    public FrameDeserializer(FrameDecoder decoder, long maxLagMs) {
+        if (maxLagMs < 0) {
+            throw new IllegalArgumentException("max lag " + maxLagMs + " ms must be >= 0 (0 = never skip)");
+        }
         this.decoder = decoder;
+        this.maxLagMs = maxLagMs;
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameRecord> out) {
         String streamId = record.key() == null ? record.topic() + "-" + record.partition()
                 : new String(record.key(), StandardCharsets.UTF_8);
+        if (skipped == null) {
+            skipped = new HashMap<>();
+        }
+        if (maxLagMs > 0 && record.timestamp() >= 0 && System.currentTimeMillis() - record.timestamp() > maxLagMs) {
+            skipped.merge(streamId, 1L, Long::sum);
+            return;
+        }
         FrameRecord f = FrameRecord.encoded(streamId, record.offset(), record.timestamp(),
                 record.value() == null ? new byte[0] : record.value());
         try {
@@ -44,6 +71,8 @@ public final class FrameDeserializer implements KafkaRecordDeserializationSchema
         if (f.error == null && f.data.length == 0) {
             f.error = "record at " + record.topic() + "-" + record.partition() + "@" + record.offset() + " has no image";
         }
+        Long before = skipped.remove(streamId);
+        f.droppedBefore = before == null ? 0 : before;
         FrameDecoder.apply(decoder, f);
         out.collect(f);
     }

@@ -17,8 +17,14 @@ import java.util.Map;
  * @param streamId the stream id (option {@code id}; defaults from the location; empty for Kafka, whose keys name the streams)
  * @param policy   option {@code policy}: wait (default) or drop-oldest
  * @param repeat   option {@code repeat} of image folders: replay the folder this many times (default 1)
+ * @param maxLagMs option {@code max-lag} of Kafka sources under drop-oldest: records older than this
+ *                 many milliseconds (record timestamp against this machine's clock) are skipped
+ *                 unread, and counted (default {@value #DEFAULT_MAX_LAG_MS}); 0 when the policy is wait
  */
-public record SourceUri(Kind kind, String location, String streamId, LivePolicy policy, int repeat) implements Serializable {
+public record SourceUri(Kind kind, String location, String streamId, LivePolicy policy, int repeat, long maxLagMs)
+        implements Serializable {
+
+    public static final long DEFAULT_MAX_LAG_MS = 1000;
 
     public enum Kind { KAFKA, RTSP, FILE, DIR }
 
@@ -45,9 +51,26 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
             throw new IllegalArgumentException("source '" + uri + "' names no location");
         }
         LivePolicy policy = LivePolicy.parse(opts.getOrDefault("policy", "wait"));
-        if (policy == LivePolicy.DROP_OLDEST && (kind == Kind.DIR || kind == Kind.KAFKA)) {
-            throw new IllegalArgumentException("source '" + uri + "': drop-oldest applies to cameras and videos "
-                    + "(rtsp://, file:); Kafka topics and image folders are replayed without skipping");
+        if (policy == LivePolicy.DROP_OLDEST && kind == Kind.DIR) {
+            throw new IllegalArgumentException("source '" + uri + "': drop-oldest applies to cameras, videos and Kafka "
+                    + "topics; image folders are replayed without skipping");
+        }
+        long maxLag = 0;
+        if (opts.containsKey("max-lag") && (kind != Kind.KAFKA || policy != LivePolicy.DROP_OLDEST)) {
+            throw new IllegalArgumentException("source '" + uri + "': max-lag applies to Kafka sources with "
+                    + "policy=drop-oldest (a camera's drop-oldest keeps just its newest frame)");
+        }
+        if (kind == Kind.KAFKA && policy == LivePolicy.DROP_OLDEST) {
+            String v = opts.getOrDefault("max-lag", Long.toString(DEFAULT_MAX_LAG_MS));
+            try {
+                maxLag = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                maxLag = -1;
+            }
+            if (maxLag < 1) {
+                throw new IllegalArgumentException("source '" + uri + "': max-lag=" + v
+                        + " must be a whole number of milliseconds, at least 1");
+            }
         }
         String id = opts.getOrDefault("id", defaultId(kind, location));
         if (id.isBlank() && kind != Kind.KAFKA) {
@@ -63,7 +86,7 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
             throw new IllegalArgumentException("source '" + uri + "': repeat=" + repeat
                     + " must be at least 1, and only image folders repeat");
         }
-        return new SourceUri(kind, location, id, policy, repeat);
+        return new SourceUri(kind, location, id, policy, repeat, maxLag);
     }
 
     private static Map<String, String> options(String uri, String fragment) {
@@ -77,8 +100,9 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
                 throw new IllegalArgumentException("source '" + uri + "': option '" + kv + "' is not KEY=VALUE");
             }
             String key = kv.substring(0, eq);
-            if (!key.equals("id") && !key.equals("policy") && !key.equals("repeat")) {
-                throw new IllegalArgumentException("source '" + uri + "': unknown option '" + key + "' (id, policy, repeat)");
+            if (!key.equals("id") && !key.equals("policy") && !key.equals("repeat") && !key.equals("max-lag")) {
+                throw new IllegalArgumentException("source '" + uri + "': unknown option '" + key
+                        + "' (id, policy, repeat, max-lag)");
             }
             opts.put(key, kv.substring(eq + 1));
         }

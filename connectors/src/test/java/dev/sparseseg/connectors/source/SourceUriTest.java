@@ -1,0 +1,53 @@
+package dev.sparseseg.connectors.source;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SourceUriTest {
+    @Test
+    void readsKindsAndOptions() {
+        SourceUri cam = SourceUri.parse("rtsp://cam1.local/live#id=gate&policy=drop-oldest");
+        assertEquals(SourceUri.Kind.RTSP, cam.kind());
+        assertEquals("rtsp://cam1.local/live", cam.location());
+        assertEquals("gate", cam.streamId());
+        assertEquals(LivePolicy.DROP_OLDEST, cam.policy());
+        assertEquals(0, cam.maxLagMs());
+
+        SourceUri folder = SourceUri.parse("dir:/data/camvid/val#repeat=3");
+        assertEquals(SourceUri.Kind.DIR, folder.kind());
+        assertEquals("val", folder.streamId());
+        assertEquals(3, folder.repeat());
+
+        SourceUri topic = SourceUri.parse("kafka://127.0.0.1:9092/frames");
+        assertEquals(LivePolicy.WAIT, topic.policy());
+        assertEquals(0, topic.maxLagMs(), "wait never skips");
+        assertEquals("frames", topic.kafka().topic());
+    }
+
+    @Test
+    void kafkaDropOldestBoundsTheLag() {
+        assertEquals(SourceUri.DEFAULT_MAX_LAG_MS, SourceUri.parse("kafka://h:9092/frames#policy=drop-oldest").maxLagMs());
+        assertEquals(250, SourceUri.parse("kafka://h:9092/frames#policy=drop-oldest&max-lag=250").maxLagMs());
+    }
+
+    @Test
+    void refusesBadOptionsNamingThem() {
+        assertMessage("dir:/x#policy=drop-oldest", "image folders");
+        assertMessage("kafka://h:9092/frames#max-lag=100", "max-lag");
+        assertMessage("rtsp://cam/live#policy=drop-oldest&max-lag=100", "max-lag");
+        assertMessage("kafka://h:9092/frames#policy=drop-oldest&max-lag=soon", "max-lag=soon");
+        assertMessage("kafka://h:9092/frames#policy=drop-oldest&max-lag=0", "max-lag=0");
+        assertMessage("file:clip.mp4#policy=latest", "latest");
+        assertMessage("file:clip.mp4#speed=2", "speed");
+        assertMessage("file:clip.mp4#repeat=2", "repeat=2");
+        assertMessage("http://cam/live", "http://cam/live");
+    }
+
+    private static void assertMessage(String uri, String named) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SourceUri.parse(uri), uri);
+        assertTrue(e.getMessage().contains(named), uri + ": " + e.getMessage());
+    }
+}
