@@ -17,8 +17,8 @@ public final class EngineOptions {
     @Option(names = "--threads", description = "ONNX Runtime threads of the segmenter (default: all cores).")
     Integer threads;
 
-    @Option(names = "--sparse-threads", defaultValue = "1", description = "ONNX Runtime threads of the refiner and ensembler (default: ${DEFAULT-VALUE}).")
-    int sparseThreads;
+    @Option(names = "--sparse-threads", description = "ONNX Runtime threads of the refiner and ensembler (default: as --threads).")
+    Integer sparseThreads;
 
     @Option(names = "--scale", description = "Coarse input scale in (0,1] (default: the refiner card's).")
     Double scale;
@@ -43,12 +43,11 @@ public final class EngineOptions {
                 .withScale(scale)
                 .withThreshold(threshold)
                 .withBudget(budget)
-                .withSparseThreads(sparseThreads)
                 .withGridFactor(gridFactor)
                 .withSpin(spin);
         if (threads != null) {
             c = c.withThreads(threads);
         }
-        return c.validate();
+        return c.withSparseThreads(sparseThreads != null ? sparseThreads : c.threads()).validate();
     }
 }

@@ -12,8 +12,9 @@ import java.nio.file.Path;
  * @param modelsDir directory of cards and ONNX files; null = the bundled reference models
  * @param device    cpu or cuda[:N]
  * @param threads   ONNX Runtime intra-op threads of the segmenter (dense inference)
- * @param sparseThreads intra-op threads of the refiner and ensembler, whose ops on [N, C]
- *                  rows are too small to gain from a thread pool (1 measured fastest)
+ * @param sparseThreads intra-op threads of the refiner and ensembler; as many as the segmenter's
+ *                  by default (with threads sleeping between operators, 2 threads beat 1 on
+ *                  their [N, C] rows; with spinning threads 1 was faster)
  * @param scale     coarse input scale in (0, 1]
  * @param threshold entropy threshold (nats) for selection
  * @param budget    most pixels refined per frame, 0 = unlimited
@@ -30,7 +31,8 @@ public record EngineConfig(Path modelsDir, Device device, int threads, int spars
     public static final String ENSEMBLER = "ensembler";
 
     public static EngineConfig defaults() {
-        return new EngineConfig(null, Device.CPU, Runtime.getRuntime().availableProcessors(), 1, null, null, 0, null, false);
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new EngineConfig(null, Device.CPU, cores, cores, null, null, 0, null, false);
     }
 
     public EngineConfig withModelsDir(Path dir) {
