@@ -2,13 +2,17 @@ package dev.sparseseg.cli;
 
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
+import dev.sparseseg.job.stages.Tally;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the streaming job. Launched by {@code ./sparseseg} it runs in a local Flink
@@ -29,8 +33,30 @@ public final class RunCommand implements Callable<Integer> {
         JobSettings s = job.settings(engine.config());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localSlots(s));
         SegmentationJob.build(env, s);
-        env.execute(SegmentationJob.NAME);
+        System.out.println("SparseSeg: " + String.join(", ", s.sources()) + " -> " + String.join(", ", s.sinks())
+                + " (live sources run until cancelled; Ctrl-C stops a local run)");
+        JobExecutionResult result = env.execute(SegmentationJob.NAME);
+        System.out.println(summary(result));
         return 0;
+    }
+
+    /** The totals of a finished job, from its accumulators. */
+    static String summary(JobExecutionResult r) {
+        if (!r.isJobExecutionResult()) {
+            // Submitted detached to a cluster: the job runs on; its totals are in the web UI's metrics.
+            return "Submitted job " + r.getJobID();
+        }
+        long in = total(r, Tally.FRAMES_IN);
+        long out = total(r, Tally.FRAMES_OUT);
+        double seconds = r.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
+        return String.format(Locale.ROOT, "Done in %.1f s: %d frames in, %d segmented (%.1f fps), %d dead letters, "
+                + "%d skipped by drop-oldest", seconds, in, out, seconds > 0 ? out / seconds : 0,
+                total(r, Tally.DEAD_LETTERS), total(r, Tally.FRAMES_DROPPED));
+    }
+
+    private static long total(JobExecutionResult r, String name) {
+        Object v = r.getAccumulatorResult(name);
+        return v instanceof Number n ? n.longValue() : 0;
     }
 
     /** Slots a local environment needs: one per chained subtask, plus refinement's own group. */

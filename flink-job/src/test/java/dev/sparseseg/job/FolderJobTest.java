@@ -1,7 +1,9 @@
 package dev.sparseseg.job;
 
+import dev.sparseseg.job.stages.Tally;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +44,11 @@ class FolderJobTest {
         var env = JobTestSupport.localEnv(1);
         SegmentationJob.build(env, JobTestSupport.settings(List.of("dir:" + in + "#id=folder"),
                 List.of("dir:" + out), "dir:" + dlq, 1));
-        JobTestSupport.runToEnd(env, 90);
+        JobExecutionResult result = JobTestSupport.runToEnd(env, 90);
+        // The totals run prints at the end, from the job's accumulators.
+        assertEquals(4L, (Long) result.getAccumulatorResult(Tally.FRAMES_IN), "frames in");
+        assertEquals(3L, (Long) result.getAccumulatorResult(Tally.FRAMES_OUT), "frames segmented");
+        assertEquals(1L, (Long) result.getAccumulatorResult(Tally.DEAD_LETTERS), "dead letters");
 
         Path stream = out.resolve("folder");
         assertEquals(List.of("00000000.png", "00000001.png", "00000003.png"), list(stream, ".png"),

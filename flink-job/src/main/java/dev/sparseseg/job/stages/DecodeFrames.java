@@ -5,7 +5,6 @@ import dev.sparseseg.connectors.frame.FrameFormat;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.models.image.RgbFrame;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -23,21 +22,21 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
     static final int MIN_SIDE = 16;
 
     private final ImageDecoder decoder = new ImageDecoder();
-    private transient Counter framesIn;
-    private transient Counter framesDropped;
-    private transient Counter deadLetters;
+    private transient Tally framesIn;
+    private transient Tally framesDropped;
+    private transient Tally deadLetters;
 
     @Override
     public void open(OpenContext ctx) {
-        framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
-        framesDropped = getRuntimeContext().getMetricGroup().counter("framesDropped");
-        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        framesIn = Tally.of(getRuntimeContext(), Tally.FRAMES_IN);
+        framesDropped = Tally.of(getRuntimeContext(), Tally.FRAMES_DROPPED);
+        deadLetters = Tally.of(getRuntimeContext(), Tally.DEAD_LETTERS);
     }
 
     @Override
     public void processElement(FrameRecord r, Context ctx, Collector<FrameInFlight> out) {
-        framesIn.inc();
-        framesDropped.inc(r.droppedBefore);
+        framesIn.add(1);
+        framesDropped.add(r.droppedBefore);
         if (r.error != null) {
             reject(r, r.error, ctx);
             return;
@@ -68,7 +67,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
     }
 
     private void reject(FrameRecord r, String error, Context ctx) {
-        deadLetters.inc();
+        deadLetters.add(1);
         ctx.output(DEAD_LETTERS, DeadLetter.of(r, error));
     }
 }

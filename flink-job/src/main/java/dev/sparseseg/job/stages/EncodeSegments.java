@@ -27,7 +27,7 @@ public final class EncodeSegments extends RichMapFunction<FrameInFlight, Segment
     private final boolean overlays;
     private transient int[] palette;
     private transient String model;
-    private transient Counter framesOut;
+    private transient Tally framesOut;
     private transient Counter pixelsRefined;
     private transient Histogram latency;
 
@@ -43,7 +43,7 @@ public final class EncodeSegments extends RichMapFunction<FrameInFlight, Segment
         ModelCard card = src.card(EngineConfig.SEGMENTER);
         palette = card.palette();
         model = card.name;
-        framesOut = getRuntimeContext().getMetricGroup().counter("framesOut");
+        framesOut = Tally.of(getRuntimeContext(), Tally.FRAMES_OUT);
         pixelsRefined = getRuntimeContext().getMetricGroup().counter("pixelsRefined");
         latency = getRuntimeContext().getMetricGroup().histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
     }
@@ -71,7 +71,7 @@ public final class EncodeSegments extends RichMapFunction<FrameInFlight, Segment
         for (FrameInFlight.Stage st : FrameInFlight.Stage.values()) {
             s.headers.put(Headers.STAGE_MS_PREFIX + st.id, String.format(Locale.ROOT, "%.2f", f.stageNs[st.ordinal()] / 1e6));
         }
-        framesOut.inc();
+        framesOut.add(1);
         pixelsRefined.inc(refined);
         latency.update(latencyMs);
         return s;
