@@ -12,6 +12,7 @@ import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.Segmenter;
 import dev.sparseseg.models.engine.StageTimings;
 import dev.sparseseg.models.eval.DatasetSplit;
+import dev.sparseseg.models.eval.Evaluation;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.LabelMap;
 import dev.sparseseg.models.image.RgbFrame;
@@ -99,14 +100,8 @@ public final class BenchJobCommand implements Callable<Integer> {
                 + "encode PNG on one thread; job: dir source -> stages -> discard sink, parallelism 1"
                 + (refineParallelism == null ? ", chained" : ", refinement split out at parallelism " + refineParallelism));
         System.out.printf(Locale.ROOT, "median over %d rounds: job / bare engine %.1f%%, job / bare loop %.1f%%%n", rounds,
-                100 * median(vsEngine), 100 * median(vsLoop));
+                100 * Evaluation.median(vsEngine), 100 * Evaluation.median(vsLoop));
         return 0;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private double bareEngine(Path folder, List<String> names, long total, EngineConfig config) throws Exception {

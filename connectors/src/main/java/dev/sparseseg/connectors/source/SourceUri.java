@@ -61,14 +61,9 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
                     + "policy=drop-oldest (a camera's drop-oldest keeps just its newest frame)");
         }
         if (kind == Kind.KAFKA && policy == LivePolicy.DROP_OLDEST) {
-            String v = opts.getOrDefault("max-lag", Long.toString(DEFAULT_MAX_LAG_MS));
-            try {
-                maxLag = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                maxLag = -1;
-            }
+            maxLag = number(uri, opts, "max-lag", DEFAULT_MAX_LAG_MS);
             if (maxLag < 1) {
-                throw new IllegalArgumentException("source '" + uri + "': max-lag=" + v
+                throw new IllegalArgumentException("source '" + uri + "': max-lag=" + maxLag
                         + " must be a whole number of milliseconds, at least 1");
             }
         }
@@ -76,17 +71,22 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
         if (id.isBlank() && kind != Kind.KAFKA) {
             throw new IllegalArgumentException("source '" + uri + "' has an empty stream id");
         }
-        int repeat;
-        try {
-            repeat = Integer.parseInt(opts.getOrDefault("repeat", "1"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("source '" + uri + "': repeat=" + opts.get("repeat") + " is not a number");
-        }
-        if (repeat < 1 || (repeat > 1 && kind != Kind.DIR)) {
+        long repeat = number(uri, opts, "repeat", 1);
+        if (repeat < 1 || repeat > Integer.MAX_VALUE || (repeat > 1 && kind != Kind.DIR)) {
             throw new IllegalArgumentException("source '" + uri + "': repeat=" + repeat
                     + " must be at least 1, and only image folders repeat");
         }
-        return new SourceUri(kind, location, id, policy, repeat, maxLag);
+        return new SourceUri(kind, location, id, policy, (int) repeat, maxLag);
+    }
+
+    /** The whole-number option {@code key}, or {@code fallback} when it is absent. */
+    private static long number(String uri, Map<String, String> opts, String key, long fallback) {
+        String v = opts.get(key);
+        try {
+            return v == null ? fallback : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("source '" + uri + "': " + key + "=" + v + " is not a whole number");
+        }
     }
 
     private static Map<String, String> options(String uri, String fragment) {

@@ -8,7 +8,7 @@ public final class CoarseLogits {
     private final float[] data;
     private final int classes;
     private final GridMapping map;
-    /** The logits cell by cell ([gridH * gridW, C]), built on first use by {@link #sampleAll}. */
+    /** The logits cell by cell ([gridH * gridW, C]), built on first use by {@link #sample}. */
     private float[] cellMajor;
 
     public CoarseLogits(float[] data, int classes, GridMapping map) {
@@ -47,31 +47,40 @@ public final class CoarseLogits {
         return data;
     }
 
-    /** Bilinear-interpolated logits at frame pixel (x, y), written to {@code out[off .. off+C)}. */
+    /**
+     * Bilinear-interpolated logits at frame pixel (x, y), written to {@code out[off .. off+C)}.
+     * Reads the logits cell by cell, so that the four corners are four runs of C floats
+     * rather than 4 x C reads across the class planes: the refiner samples tens of thousands
+     * of pixels per frame, and upsampling every boundary pixel.
+     */
     public void sample(int x, int y, float[] out, int off) {
-        int plane = map.gridW * map.gridH;
+        float[] t = cellMajor();
         int r0 = map.by0[y] * map.gridW;
         int r1 = map.by1[y] * map.gridW;
-        int c0 = map.bx0[x];
-        int c1 = map.bx1[x];
+        int a = (r0 + map.bx0[x]) * classes;
+        int b = (r0 + map.bx1[x]) * classes;
+        int c = (r1 + map.bx0[x]) * classes;
+        int d = (r1 + map.bx1[x]) * classes;
         float fy = map.bfy[y];
         float fx = map.bfx[x];
         float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
-        for (int c = 0, base = 0; c < classes; c++, base += plane) {
-            out[off + c] = w00 * data[base + r0 + c0] + w01 * data[base + r0 + c1]
-                    + w10 * data[base + r1 + c0] + w11 * data[base + r1 + c1];
+        for (int k = 0; k < classes; k++) {
+            out[off + k] = w00 * t[a + k] + w01 * t[b + k] + w10 * t[c + k] + w11 * t[d + k];
         }
     }
 
-    /**
-     * {@link #sample} at many pixels ({@code y * frameW + x}), into {@code out} row by row.
-     * Reads the logits cell by cell, so that the four corners of a pixel are four runs of C
-     * floats rather than 4 x C reads across the class planes: the refiner samples tens of
-     * thousands of pixels per frame.
-     */
+    /** {@link #sample} at many pixels ({@code y * frameW + x}), into {@code out} row by row. */
     public void sampleAll(int[] pixels, int count, float[] out) {
-        int cells = map.gridW * map.gridH;
+        int w = map.frameW;
+        for (int i = 0; i < count; i++) {
+            sample(pixels[i] % w, pixels[i] / w, out, i * classes);
+        }
+    }
+
+    /** The logits as [gridH * gridW, C], built on first use. */
+    private float[] cellMajor() {
         if (cellMajor == null) {
+            int cells = map.gridW * map.gridH;
             float[] t = new float[cells * classes];
             for (int c = 0; c < classes; c++) {
                 for (int i = 0, base = c * cells; i < cells; i++) {
@@ -80,26 +89,7 @@ public final class CoarseLogits {
             }
             cellMajor = t;
         }
-        float[] t = cellMajor;
-        int w = map.frameW;
-        for (int i = 0; i < count; i++) {
-            int p = pixels[i];
-            int x = p % w;
-            int y = p / w;
-            int r0 = map.by0[y] * map.gridW;
-            int r1 = map.by1[y] * map.gridW;
-            int a = (r0 + map.bx0[x]) * classes;
-            int b = (r0 + map.bx1[x]) * classes;
-            int c = (r1 + map.bx0[x]) * classes;
-            int d = (r1 + map.bx1[x]) * classes;
-            float fy = map.bfy[y];
-            float fx = map.bfx[x];
-            float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
-            int o = i * classes;
-            for (int k = 0; k < classes; k++) {
-                out[o + k] = w00 * t[a + k] + w01 * t[b + k] + w10 * t[c + k] + w11 * t[d + k];
-            }
-        }
+        return cellMajor;
     }
 
     /** Per-cell argmax on the grid. */

@@ -57,25 +57,12 @@ public final class PointFeaturizer {
         float shift0 = shift[0], shift1 = shift[1], shift2 = shift[2];
         int[] px = sel.pixels();
         int n = sel.count();
-        // A 3x3 patch of interior pixels needs no clamping: one fast path for the common case.
         for (int i = 0; i < n; i++) {
             int p = px[i];
             int x = p % w;
             int y = p / w;
             int o = i * f;
             for (int d : dilations) {
-                int reach = r * d;
-                if (x >= reach && y >= reach && x + reach < w && y + reach < h) {
-                    for (int dy = -reach; dy <= reach; dy += d) {
-                        int s = ((y + dy) * w + x - reach) * 3;
-                        for (int k = 0; k < patch; k++, s += 3 * d) {
-                            feats[o++] = (rgb[s] & 0xFF) * scale0 + shift0;
-                            feats[o++] = (rgb[s + 1] & 0xFF) * scale1 + shift1;
-                            feats[o++] = (rgb[s + 2] & 0xFF) * scale2 + shift2;
-                        }
-                    }
-                    continue;
-                }
                 for (int dy = -r; dy <= r; dy++) {
                     int sy = Math.min(Math.max(y + dy * d, 0), h - 1);
                     for (int dx = -r; dx <= r; dx++) {
