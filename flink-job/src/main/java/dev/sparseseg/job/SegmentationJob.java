@@ -116,8 +116,9 @@ public final class SegmentationJob {
 
     private static DataStream<FrameRecord> sources(StreamExecutionEnvironment env, JobSettings s) {
         List<DataStream<FrameRecord>> streams = new ArrayList<>();
-        // Sources decode images in their own threads, beside the inference.
-        FrameSource.Builder local = FrameSource.builder().decoder(new ImageDecoder());
+        // Sources decode images in their own threads, beside the inference: image folders at
+        // idle priority (their thread only reads), Kafka in the task's thread.
+        FrameSource.Builder local = FrameSource.builder().decoder(ImageDecoder.atIdlePriority());
         int localCount = 0;
         for (String uri : s.sources()) {
             SourceUri src = SourceUri.parse(uri);

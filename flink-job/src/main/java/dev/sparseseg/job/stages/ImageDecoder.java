@@ -6,10 +6,83 @@ import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 /** JPEG/PNG to RGB with the engine's decoder, run by the sources in their own threads. */
 public final class ImageDecoder implements FrameDecoder {
+    /** The name of the idle-priority decoding threads (Linux shows its first 15 characters). */
+    static final String IDLE_THREAD_NAME = "sparseseg-decode";
+
+    private final boolean idlePriority;
+    private transient ThreadPoolExecutor idleThread;
+
+    /** Decodes in the calling thread. */
+    public ImageDecoder() {
+        this(false);
+    }
+
+    private ImageDecoder(boolean idlePriority) {
+        this.idlePriority = idlePriority;
+    }
+
+    /**
+     * Decodes in a thread of its own at Linux's idle priority, for sources whose reading thread
+     * does nothing else (image folders; cameras and video files deliver RGB already): decoding
+     * then takes only the core time inference leaves instead of delaying its parallel
+     * operators, which is what kept the job below 90% of the bare engine at two threads (see
+     * the README's throughput section). On a machine saturated by other work, such a source
+     * reads only when a core is free. Not for a thread that also runs inference: it would wait
+     * on itself. The thread ends after 2 s without work.
+     */
+    public static ImageDecoder atIdlePriority() {
+        return new ImageDecoder(true);
+    }
+
     @Override
     public void decode(FrameRecord r) {
+        if (!idlePriority) {
+            decodeHere(r);
+            return;
+        }
+        Future<?> done = idleThread().submit(() -> decodeHere(r));
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.get();
+                break;
+            } catch (InterruptedException e) {
+                // Cancelled: the frame takes milliseconds more, and must not be touched by two threads.
+                interrupted = true;
+            } catch (ExecutionException e) {
+                r.error = "frame " + r.streamId + "#" + r.seq + " is not a readable image: " + e.getCause();
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized ThreadPoolExecutor idleThread() {
+        if (idleThread == null) {
+            idleThread = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+                Thread t = new Thread(() -> {
+                    IdlePriority.lowerCurrentThread();
+                    task.run();
+                }, IDLE_THREAD_NAME);
+                t.setDaemon(true);
+                return t;
+            });
+            idleThread.allowCoreThreadTimeOut(true);
+        }
+        return idleThread;
+    }
+
+    private static void decodeHere(FrameRecord r) {
         long t0 = System.nanoTime();
         try {
             RgbFrame f = ImageFiles.decodeRgb(r.data, "frame " + r.streamId + "#" + r.seq);
