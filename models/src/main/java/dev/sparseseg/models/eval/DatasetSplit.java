@@ -60,8 +60,12 @@ public final class DatasetSplit {
         return split;
     }
 
+    public Path framePath(int i) {
+        return root.resolve(split).resolve(names.get(i));
+    }
+
     public RgbFrame frame(int i) throws IOException {
-        return ImageFiles.readRgb(root.resolve(split).resolve(names.get(i)));
+        return ImageFiles.readRgb(framePath(i));
     }
 
     public LabelMap labels(int i) throws IOException {

@@ -23,10 +23,25 @@ public final class ImageFiles {
         return decodeRgb(Files.readAllBytes(file), file.toString());
     }
 
+    /** How {@link #decodeRgb(byte[], String, PngPath)} decodes PNGs; JPEGs always go through ImageIO. */
+    public enum PngPath {
+        /** {@link PngDecoder} with libdeflate where the system has it, else zlib. */
+        FASTEST,
+        /** {@link PngDecoder} with java.util.zip's zlib. */
+        ZLIB,
+        /** ImageIO. */
+        IMAGEIO
+    }
+
     /** Decodes an encoded image (PNG, JPEG) to RGB; {@code source} names it in errors. */
     public static RgbFrame decodeRgb(byte[] encoded, String source) throws IOException {
-        if (PngDecoder.isPng(encoded)) {
-            RgbFrame frame = PngDecoder.decode(encoded, source);
+        return decodeRgb(encoded, source, PngPath.FASTEST);
+    }
+
+    /** As {@link #decodeRgb(byte[], String)} with the PNG decoder chosen (benchmarks and tests compare them). */
+    public static RgbFrame decodeRgb(byte[] encoded, String source, PngPath path) throws IOException {
+        if (path != PngPath.IMAGEIO && PngDecoder.isPng(encoded)) {
+            RgbFrame frame = PngDecoder.decode(encoded, source, path == PngPath.FASTEST && LibDeflate.available());
             if (frame != null) {
                 return frame;
             }
@@ -36,6 +51,11 @@ public final class ImageFiles {
             throw new IOException(source + " is not a readable PNG or JPEG image");
         }
         return fromImage(img);
+    }
+
+    /** Whether PNGs inflate with the system's libdeflate (else zlib). */
+    public static boolean libDeflateAvailable() {
+        return LibDeflate.available();
     }
 
     public static RgbFrame fromImage(BufferedImage img) {

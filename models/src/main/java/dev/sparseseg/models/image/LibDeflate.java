@@ -6,7 +6,7 @@ import com.sun.jna.Pointer;
 /**
  * libdeflate's zlib decompressor, through JNA, where the system has the library (Debian and
  * Ubuntu: {@code libdeflate0}). It inflates CamVid's PNGs in about 1.3 ms a frame against
- * zlib's 2.3 (java.util.zip), and decoding shares the cores with inference. Without the
+ * zlib's 2.3 (java.util.zip, measured alone), and decoding shares the cores with inference. Without the
  * library, {@link #available()} is false and PNGs inflate with java.util.zip.
  */
 final class LibDeflate {

@@ -7,9 +7,9 @@ import java.util.zip.Inflater;
 
 /**
  * A PNG decoder for the common camera and dataset formats: 8-bit grey, RGB, palette, grey
- * with alpha and RGBA, not interlaced. ImageIO takes about 9 ms for a 480x360 frame; this
- * takes about 3.5 (inflate with libdeflate, or zlib where the system lacks it, plus a row
- * unfilter), which matters because decoding shares the cores with inference. Alpha is
+ * with alpha and RGBA, not interlaced. ImageIO takes about 7.5 ms for a 480x360 frame; this
+ * takes about 4 (inflate with libdeflate, or zlib where the system lacks it, plus a row
+ * unfilter; {@code sparseseg bench-decode}), which matters because decoding shares the cores with inference. Alpha is
  * dropped. Anything else returns null and the caller falls back to ImageIO.
  */
 final class PngDecoder {
@@ -30,12 +30,11 @@ final class PngDecoder {
         return true;
     }
 
-    /** The frame, or null when the PNG uses a format this decoder leaves to ImageIO. */
-    static RgbFrame decode(byte[] png, String source) throws IOException {
-        return decode(png, source, LibDeflate.available());
-    }
-
-    /** As {@link #decode(byte[], String)}; {@code useLibDeflate} false forces java.util.zip (tests). */
+    /**
+     * The frame, or null when the PNG uses a format this decoder leaves to ImageIO. Inflates
+     * with libdeflate when {@code useLibDeflate} (the caller checks {@link LibDeflate#available()}),
+     * else with java.util.zip.
+     */
     static RgbFrame decode(byte[] png, String source, boolean useLibDeflate) throws IOException {
         int pos = SIGNATURE.length;
         int width = 0;
