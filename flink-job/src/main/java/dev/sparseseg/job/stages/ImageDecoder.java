@@ -35,8 +35,9 @@ public final class ImageDecoder implements FrameDecoder {
      * then takes only the core time inference leaves instead of delaying its parallel
      * operators, which is what kept the job below 90% of the bare engine at two threads (see
      * the README's throughput section). On a machine saturated by other work, such a source
-     * reads only when a core is free. Not for a thread that also runs inference: it would wait
-     * on itself. The thread ends after 2 s without work.
+     * reads only when a core is free. Not for a thread that also runs inference (Kafka sources
+     * decode in the task's thread): it would gain nothing by waiting, and under load the decode
+     * could starve behind other subtasks' inference. The thread ends after 2 s without work.
      */
     public static ImageDecoder atIdlePriority() {
         return new ImageDecoder(true);
