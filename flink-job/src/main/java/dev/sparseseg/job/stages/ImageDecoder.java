@@ -59,7 +59,7 @@ public final class ImageDecoder implements FrameDecoder {
                 // Cancelled: the frame takes milliseconds more, and must not be touched by two threads.
                 interrupted = true;
             } catch (ExecutionException e) {
-                r.error = "frame " + r.streamId + "#" + r.seq + " is not a readable image: " + e.getCause();
+                unreadable(r, String.valueOf(e.getCause()));
                 break;
             }
         }
@@ -94,7 +94,11 @@ public final class ImageDecoder implements FrameDecoder {
             r.decodeNanos = System.nanoTime() - t0;
         } catch (Exception | OutOfMemoryError e) {
             // A corrupt or absurdly large image must not take the job down: it becomes a dead letter.
-            r.error = "frame " + r.streamId + "#" + r.seq + " is not a readable image: " + e.getMessage();
+            unreadable(r, e.getMessage());
         }
+    }
+
+    private static void unreadable(FrameRecord r, String why) {
+        r.error = "frame " + r.streamId + "#" + r.seq + " is not a readable image: " + why;
     }
 }

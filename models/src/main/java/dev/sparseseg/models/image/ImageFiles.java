@@ -41,7 +41,7 @@ public final class ImageFiles {
     /** As {@link #decodeRgb(byte[], String)} with the PNG decoder chosen (benchmarks and tests compare them). */
     public static RgbFrame decodeRgb(byte[] encoded, String source, PngPath path) throws IOException {
         if (path != PngPath.IMAGEIO && PngDecoder.isPng(encoded)) {
-            RgbFrame frame = PngDecoder.decode(encoded, source, path == PngPath.FASTEST && LibDeflate.available());
+            RgbFrame frame = PngDecoder.decode(encoded, source, path == PngPath.FASTEST);
             if (frame != null) {
                 return frame;
             }

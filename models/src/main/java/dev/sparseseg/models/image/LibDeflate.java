@@ -37,10 +37,13 @@ final class LibDeflate {
 
     /**
      * Inflates the zlib stream {@code in[0, len)} into all of {@code out}. False when the
-     * stream is corrupt, shorter or longer than {@code out}: the caller then inflates with
-     * zlib, which names the problem.
+     * library is not loaded, or the stream is corrupt, shorter or longer than {@code out}: the
+     * caller then inflates with zlib, which names any problem.
      */
     static boolean inflateExactly(byte[] in, int len, byte[] out) {
+        if (!AVAILABLE) {
+            return false;
+        }
         Pointer d = libdeflate_alloc_decompressor();
         if (d == null) {
             return false;

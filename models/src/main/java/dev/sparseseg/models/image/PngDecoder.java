@@ -32,8 +32,7 @@ final class PngDecoder {
 
     /**
      * The frame, or null when the PNG uses a format this decoder leaves to ImageIO. Inflates
-     * with libdeflate when {@code useLibDeflate} (the caller checks {@link LibDeflate#available()}),
-     * else with java.util.zip.
+     * with libdeflate when {@code useLibDeflate} and the system has it, else with java.util.zip.
      */
     static RgbFrame decode(byte[] png, String source, boolean useLibDeflate) throws IOException {
         int pos = SIGNATURE.length;
@@ -141,11 +140,7 @@ final class PngDecoder {
             int prev = cur - stride - 1;
             switch (filter) {
                 case 0 -> { }
-                case 1 -> {
-                    for (int i = bpp; i < stride; i++) {
-                        raw[cur + i] += raw[cur + i - bpp];
-                    }
-                }
+                case 1 -> sub(raw, cur, stride, bpp);
                 case 2 -> {
                     if (y > 0) {
                         for (int i = 0; i < stride; i++) {
@@ -166,13 +161,18 @@ final class PngDecoder {
         }
     }
 
+    /** The Sub filter: each byte adds the one {@code bpp} to its left. */
+    private static void sub(byte[] raw, int cur, int stride, int bpp) {
+        for (int i = bpp; i < stride; i++) {
+            raw[cur + i] += raw[cur + i - bpp];
+        }
+    }
+
     /** The Paeth filter, most rows of camera PNGs: loops split so the hot one has no edge tests. */
     private static void paeth(byte[] raw, int cur, int prev, int stride, int bpp) {
         if (prev < 0) {
-            // First row: up and up-left are zero, so Paeth picks left.
-            for (int i = bpp; i < stride; i++) {
-                raw[cur + i] += raw[cur + i - bpp];
-            }
+            // First row: up and up-left are zero, so Paeth picks left, as the Sub filter does.
+            sub(raw, cur, stride, bpp);
             return;
         }
         if (bpp == 3) {

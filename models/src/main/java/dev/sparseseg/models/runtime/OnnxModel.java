@@ -58,12 +58,10 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    /** Loads the model a card names, on {@code device} (CPU fallback with a warning if CUDA is missing). */
-    public static OnnxModel load(ModelSource source, String cardName, Device device, int threads) {
-        return load(source, cardName, device, threads, false);
-    }
-
-    /** As {@link #load(ModelSource, String, Device, int)}; {@code spin}: see {@code EngineConfig.spin}. */
+    /**
+     * Loads the model a card names, on {@code device} (CPU fallback with a warning if CUDA is
+     * missing); {@code spin}: see {@code EngineConfig.spin}.
+     */
     public static OnnxModel load(ModelSource source, String cardName, Device device, int threads, boolean spin) {
         ModelCard card = source.card(cardName);
         String file = source.describe(card.onnx);
