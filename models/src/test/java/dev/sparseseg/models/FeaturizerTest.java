@@ -50,4 +50,27 @@ class FeaturizerTest {
         // Upsampled coarse logits are returned for the ensembler.
         assertEquals((float) Math.log(3), coarse[3], 1e-6);
     }
+
+    @Test
+    void cellSummaryAppendsInterpolatedSoftmaxAndEntropy() {
+        RgbFrame frame = new RgbFrame(4, 1, new byte[4 * 3]);
+        // Two cells side by side, softmax (1/4, 3/4) and (1/2, 1/2); frame 4x1 puts pixel 1
+        // a quarter of the way from the first cell's centre to the second's.
+        float ln3 = (float) Math.log(3);
+        CoarseLogits logits = new CoarseLogits(new float[] {0f, 0f, ln3, 0f}, 2, new GridMapping(4, 1, 2, 1));
+        PointFeaturizer f = new PointFeaturizer(1, new int[] {1}, new float[3], new float[] {1, 1, 1}, 2, true);
+        assertEquals(3 + 2 + 3, f.featureCount());
+        float[] feats = new float[2 * f.featureCount()];
+        f.featurize(frame, logits, new Selection(new int[] {0, 1}, 2, 4), feats, new float[2 * 2]);
+        double h0 = -(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75));
+        double h1 = Math.log(2);
+        // Pixel 0 sits on the first cell (clamped); pixel 1: weights 0.75 and 0.25.
+        assertEquals(0.25, feats[5], 1e-6);
+        assertEquals(0.75, feats[6], 1e-6);
+        assertEquals(h0, feats[7], 1e-6);
+        int o = f.featureCount();
+        assertEquals(0.75 * 0.25 + 0.25 * 0.5, feats[o + 5], 1e-6);
+        assertEquals(0.75 * 0.75 + 0.25 * 0.5, feats[o + 6], 1e-6);
+        assertEquals(0.75 * h0 + 0.25 * h1, feats[o + 7], 1e-6);
+    }
 }

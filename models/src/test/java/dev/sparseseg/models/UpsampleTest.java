@@ -24,23 +24,67 @@ class UpsampleTest {
 
     @Test
     void shortcutArgmaxEqualsFullInterpolationEverywhere() {
-        Random rnd = new Random(42);
-        int c = 5, gw = 9, gh = 7, fw = 37, fh = 29;
-        float[] data = new float[c * gw * gh];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) rnd.nextGaussian() * 3;
-        }
-        CoarseLogits l = new CoarseLogits(data, c, new GridMapping(fw, fh, gw, gh));
-        byte[] fast = new byte[fw * fh];
-        l.upsampleArgmax(fast);
-        byte[] slow = new byte[fw * fh];
-        float[] v = new float[c];
-        for (int y = 0; y < fh; y++) {
-            for (int x = 0; x < fw; x++) {
-                l.sample(x, y, v, 0);
-                slow[y * fw + x] = (byte) CoarseLogits.argmax(v, 0, c);
+        // Noisy logits (few uniform blocks) and banded ones (mostly uniform blocks), at
+        // integer and fractional upsampling ratios.
+        int[][] sizes = {{9, 7, 37, 29}, {60, 45, 480, 360}, {120, 90, 480, 360}, {13, 11, 50, 23}};
+        for (int[] s : sizes) {
+            for (boolean banded : new boolean[] {false, true}) {
+                CoarseLogits l = logits(5, s[0], s[1], s[2], s[3], banded, 42);
+                byte[] fast = new byte[s[2] * s[3]];
+                l.upsampleArgmax(fast);
+                assertArrayEquals(slowArgmax(l), fast, java.util.Arrays.toString(s) + (banded ? " banded" : " noisy"));
             }
         }
-        assertArrayEquals(slow, fast);
+    }
+
+    @Test
+    void skippedCellsAreTheOnlyPixelsLeftUnwritten() {
+        CoarseLogits l = logits(5, 60, 45, 480, 360, true, 7);
+        GridMapping m = l.mapping();
+        boolean[] skip = new boolean[60 * 45];
+        Random rnd = new Random(3);
+        for (int i = 0; i < skip.length; i++) {
+            skip[i] = rnd.nextInt(4) == 0;
+        }
+        byte[] fast = new byte[480 * 360];
+        java.util.Arrays.fill(fast, (byte) -1);
+        l.upsampleArgmax(fast, skip, m);
+        byte[] slow = slowArgmax(l);
+        for (int y = 0; y < 360; y++) {
+            for (int x = 0; x < 480; x++) {
+                int p = y * 480 + x;
+                if (!skip[m.cellY[y] * 60 + m.cellX[x]]) {
+                    assertEquals(slow[p], fast[p], "pixel " + x + "," + y);
+                } else if (fast[p] != -1) {
+                    assertEquals(slow[p], fast[p], "written skipped pixel " + x + "," + y);
+                }
+            }
+        }
+    }
+
+    /** Random logits; banded ones favour one class per vertical band of grid columns. */
+    private static CoarseLogits logits(int c, int gw, int gh, int fw, int fh, boolean banded, long seed) {
+        Random rnd = new Random(seed);
+        float[] data = new float[c * gw * gh];
+        for (int k = 0; k < c; k++) {
+            for (int i = 0; i < gw * gh; i++) {
+                float noise = (float) rnd.nextGaussian() * 3;
+                data[k * gw * gh + i] = banded ? noise * 0.2f + ((i % gw) * c / gw == k ? 4f : 0f) : noise;
+            }
+        }
+        return new CoarseLogits(data, c, new GridMapping(fw, fh, gw, gh));
+    }
+
+    private static byte[] slowArgmax(CoarseLogits l) {
+        GridMapping m = l.mapping();
+        byte[] slow = new byte[m.frameW * m.frameH];
+        float[] v = new float[l.classes()];
+        for (int y = 0; y < m.frameH; y++) {
+            for (int x = 0; x < m.frameW; x++) {
+                l.sample(x, y, v, 0);
+                slow[y * m.frameW + x] = (byte) CoarseLogits.argmax(v, 0, l.classes());
+            }
+        }
+        return slow;
     }
 }

@@ -41,12 +41,14 @@ public final class ModelCard {
     @JsonProperty("entropy_threshold") public Double entropyThreshold;
     /** Refiner: entropy is taken on the coarse grid upsampled this many times (default 1). */
     @JsonProperty("selection_grid_factor") public Integer selectionGridFactor;
-    /** Refiner: "point" (MLP per pixel, the default) or "sparseconv" (submanifold 3x3 convolutions). */
+    /** Refiner: "point" (MLP per pixel, the default) or "sparseconv" (submanifold 3x3 convolutions); ensembler: "lean" or "mlp" (informative). */
     @JsonProperty("kind") public String kind;
     /** Refiner: RGB patch side and dilations of the point features. */
     @JsonProperty("patch_size") public Integer patchSize;
     @JsonProperty("patch_dilations") public int[] patchDilations;
     @JsonProperty("feature_count") public Integer featureCount;
+    /** Refiner: features end with the coarse cells' softmax and entropy, interpolated (default false). */
+    @JsonProperty("cell_summary") public Boolean cellSummary;
     /** Free-form provenance: training command, seconds, val figures. */
     @JsonProperty("training") public Map<String, Object> training;
     @JsonProperty("val") public Map<String, Object> val;

@@ -10,6 +10,8 @@ public final class CoarseLogits {
     private final GridMapping map;
     /** The logits cell by cell ([gridH * gridW, C]), built on first use by {@link #sample}. */
     private float[] cellMajor;
+    /** Logits, softmax and entropy cell by cell ([gridH * gridW, 2C + 1]), built on first use by {@link #sampleAllWithSummary}. */
+    private float[] table;
 
     public CoarseLogits(float[] data, int classes, GridMapping map) {
         if (data.length < classes * map.gridW * map.gridH) {
@@ -69,12 +71,119 @@ public final class CoarseLogits {
         }
     }
 
-    /** {@link #sample} at many pixels ({@code y * frameW + x}), into {@code out} row by row. */
+    /**
+     * {@link #sample} at many pixels ({@code y * frameW + x}), into {@code out} row by row.
+     */
     public void sampleAll(int[] pixels, int count, float[] out) {
+        sampleRows(cellMajor(), classes, pixels, count, out, 0, classes, null, 0, 0);
+    }
+
+    /**
+     * As {@link #sampleAll}, and also the coarse cells' softmax and entropy ({@code C + 1}
+     * values), bilinearly interpolated like the logits, into {@code summary[i * stride +
+     * off ..]}. Cheaper than softmax and entropy of the interpolated logits per pixel: the
+     * exps happen once per cell.
+     */
+    public void sampleAllWithSummary(int[] pixels, int count, float[] out, float[] summary, int off, int stride) {
+        sampleRows(cellTable(), 2 * classes + 1, pixels, count, out, 0, classes, summary, off, stride);
+    }
+
+    /**
+     * Bilinear interpolation of a cell-major table of {@code width} values per cell: the
+     * first C go to {@code out1} (rows of {@code stride1} from {@code off1}), the rest to
+     * {@code out2}. Separable: each frame row first interpolates, between its two source
+     * rows, the grid columns its pixels need (once per row and column, shared by the
+     * pixels between two cell centres), then each pixel interpolates between two columns.
+     * Pixels may come in any order; ascending (as selections give them) visits each row once.
+     */
+    private void sampleRows(float[] t, int width, int[] pixels, int count, float[] out1, int off1, int stride1,
+                            float[] out2, int off2, int stride2) {
         int w = map.frameW;
+        int gw = map.gridW;
+        int n1 = classes;
+        int n2 = width - n1;
+        float[] column = new float[gw * width];
+        int[] columnRow = new int[gw];
+        java.util.Arrays.fill(columnRow, -1);
+        int y = -1, rowStart = 0, rowEnd = 0;
         for (int i = 0; i < count; i++) {
-            sample(pixels[i] % w, pixels[i] / w, out, i * classes);
+            int p = pixels[i];
+            if (p >= rowEnd || p < rowStart) {
+                y = p / w;
+                rowStart = y * w;
+                rowEnd = rowStart + w;
+            }
+            int x = p - rowStart;
+            int c0 = map.bx0[x];
+            int c1 = map.bx1[x];
+            if (columnRow[c0] != y) {
+                interpolateColumn(t, width, y, c0, column);
+                columnRow[c0] = y;
+            }
+            if (columnRow[c1] != y) {
+                interpolateColumn(t, width, y, c1, column);
+                columnRow[c1] = y;
+            }
+            float fx = map.bfx[x];
+            int a = c0 * width;
+            int b = c1 * width;
+            int o = i * stride1 + off1;
+            for (int k = 0; k < n1; k++) {
+                out1[o + k] = column[a + k] + fx * (column[b + k] - column[a + k]);
+            }
+            o = i * stride2 + off2 - n1;
+            for (int k = n1; k < width; k++) {
+                out2[o + k] = column[a + k] + fx * (column[b + k] - column[a + k]);
+            }
         }
+    }
+
+    /** Grid column {@code gx} of the table interpolated at frame row {@code y}, into {@code column}. */
+    private void interpolateColumn(float[] t, int width, int y, int gx, float[] column) {
+        int a = (map.by0[y] * map.gridW + gx) * width;
+        int b = (map.by1[y] * map.gridW + gx) * width;
+        float fy = map.bfy[y];
+        int o = gx * width;
+        for (int k = 0; k < width; k++) {
+            column[o + k] = t[a + k] + fy * (t[b + k] - t[a + k]);
+        }
+    }
+
+    /**
+     * Per cell: the logits, their softmax, and its entropy ([gridH * gridW, 2C + 1]),
+     * built on first use.
+     */
+    private float[] cellTable() {
+        if (table == null) {
+            float[] t = cellMajor();
+            int cells = map.gridW * map.gridH;
+            int width = 2 * classes + 1;
+            float[] s = new float[cells * width];
+            for (int i = 0; i < cells; i++) {
+                int in = i * classes;
+                int o = i * width;
+                float m = t[in];
+                for (int k = 1; k < classes; k++) {
+                    m = Math.max(m, t[in + k]);
+                }
+                double sum = 0;
+                double zs = 0;
+                for (int k = 0; k < classes; k++) {
+                    double z = t[in + k] - m;
+                    double e = Math.exp(z);
+                    s[o + k] = t[in + k];
+                    s[o + classes + k] = (float) e;
+                    sum += e;
+                    zs += e * z;
+                }
+                for (int k = 0; k < classes; k++) {
+                    s[o + classes + k] = (float) (s[o + classes + k] / sum);
+                }
+                s[o + 2 * classes] = (float) (Math.log(sum) - zs / sum);
+            }
+            table = s;
+        }
+        return table;
     }
 
     /** The logits as [gridH * gridW, C], built on first use. */
@@ -123,30 +232,44 @@ public final class CoarseLogits {
     }
 
     /**
-     * As {@link #upsampleArgmax(byte[])}, leaving untouched the pixels of the cells marked in
-     * {@code skipCells}, cells of the grid that {@code skipGrid} maps the frame onto.
+     * As {@link #upsampleArgmax(byte[])}, except that pixels of the cells marked in
+     * {@code skipCells} (cells of the grid that {@code skipGrid} maps the frame onto) may be
+     * left unwritten: the caller overwrites them.
+     *
+     * <p>Works block by block, a block being the pixels between four cell centres: most
+     * blocks share one argmax and are filled without looking at a pixel.
      */
     public void upsampleArgmax(byte[] labels, boolean[] skipCells, GridMapping skipGrid) {
         byte[] cell = gridArgmax();
         float[] tmp = new float[classes];
         int gw = map.gridW;
-        for (int y = 0; y < map.frameH; y++) {
-            int r0 = map.by0[y] * gw;
-            int r1 = map.by1[y] * gw;
-            int row = y * map.frameW;
-            int skipRow = skipCells == null ? 0 : skipGrid.cellY[y] * skipGrid.gridW;
-            for (int x = 0; x < map.frameW; x++) {
-                if (skipCells != null && skipCells[skipRow + skipGrid.cellX[x]]) {
-                    continue;
-                }
-                int c0 = map.bx0[x];
-                int c1 = map.bx1[x];
+        int fw = map.frameW;
+        int[] xs = map.xRuns;
+        int[] ys = map.yRuns;
+        for (int j = 0; j + 1 < ys.length; j++) {
+            int yStart = ys[j], yEnd = ys[j + 1];
+            int r0 = map.by0[yStart] * gw;
+            int r1 = map.by1[yStart] * gw;
+            for (int i = 0; i + 1 < xs.length; i++) {
+                int xStart = xs[i], xEnd = xs[i + 1];
+                int c0 = map.bx0[xStart];
+                int c1 = map.bx1[xStart];
                 byte a = cell[r0 + c0];
                 if (a == cell[r0 + c1] && a == cell[r1 + c0] && a == cell[r1 + c1]) {
-                    labels[row + x] = a;
-                } else {
-                    sample(x, y, tmp, 0);
-                    labels[row + x] = (byte) argmax(tmp, 0, classes);
+                    for (int y = yStart; y < yEnd; y++) {
+                        java.util.Arrays.fill(labels, y * fw + xStart, y * fw + xEnd, a);
+                    }
+                    continue;
+                }
+                for (int y = yStart; y < yEnd; y++) {
+                    int row = y * fw;
+                    int skipRow = skipCells == null ? 0 : skipGrid.cellY[y] * skipGrid.gridW;
+                    for (int x = xStart; x < xEnd; x++) {
+                        if (skipCells == null || !skipCells[skipRow + skipGrid.cellX[x]]) {
+                            sample(x, y, tmp, 0);
+                            labels[row + x] = (byte) argmax(tmp, 0, classes);
+                        }
+                    }
                 }
             }
         }

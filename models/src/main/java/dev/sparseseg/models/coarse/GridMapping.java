@@ -17,6 +17,12 @@ public final class GridMapping {
     final int[] by0;
     final int[] by1;
     final float[] bfy;
+    /**
+     * Bilinear: starts of the runs of frame columns/rows that share both source cells
+     * (one run per gap between two cell centres), ending with frameW/frameH.
+     */
+    final int[] xRuns;
+    final int[] yRuns;
     /** Nearest: the grid column/row of each frame column/row. */
     public final int[] cellX;
     public final int[] cellY;
@@ -37,6 +43,8 @@ public final class GridMapping {
         bfy = new float[frameH];
         linear(gridW, frameW, bx0, bx1, bfx);
         linear(gridH, frameH, by0, by1, bfy);
+        xRuns = runs(bx0, bx1);
+        yRuns = runs(by0, by1);
         cellX = nearest(gridW, frameW);
         cellY = nearest(gridH, frameH);
         colStart = starts(cellX, gridW);
@@ -54,6 +62,18 @@ public final class GridMapping {
             start[c] = d;
         }
         return start;
+    }
+
+    private static int[] runs(int[] i0, int[] i1) {
+        int[] starts = new int[i0.length + 1];
+        int k = 0;
+        for (int d = 0; d < i0.length; d++) {
+            if (d == 0 || i0[d] != i0[d - 1] || i1[d] != i1[d - 1]) {
+                starts[k++] = d;
+            }
+        }
+        starts[k++] = i0.length;
+        return java.util.Arrays.copyOf(starts, k);
     }
 
     /** Whether this mapping serves a frame and grid of these sizes. */

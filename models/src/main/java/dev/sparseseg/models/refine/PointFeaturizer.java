@@ -12,10 +12,11 @@ import dev.sparseseg.models.select.Selection;
  * <ol>
  *   <li>RGB patch: for each dilation d, for dy, dx in -r..r (r = (size-1)/2), the
  *       normalised R, G, B of pixel (x + dx*d, y + dy*d), clamped to the frame edge;</li>
- *   <li>the pixel's fractional position between coarse cells (y, then x).</li>
+ *   <li>the pixel's fractional position between coarse cells (y, then x);</li>
+ *   <li>with a cell summary: the coarse cells' softmax (C values) and entropy, bilinearly
+ *       interpolated like the logits.</li>
  * </ol>
- * The bilinear-upsampled coarse logits go to the refiner as a second input; their softmax
- * and entropy are computed inside the ONNX graph, where exp is vectorised.
+ * The bilinear-upsampled coarse logits go to the refiner as a second input.
  */
 public final class PointFeaturizer {
     private final int patch;
@@ -23,23 +24,53 @@ public final class PointFeaturizer {
     private final float[] scale = new float[3];
     private final float[] shift = new float[3];
     private final int classes;
+    private final boolean cellSummary;
+    private final int maxDilation;
+    /** Patch offsets for frames of width {@link #offsetsWidth}. */
+    private int[] offsets;
+    private int offsetsWidth = -1;
 
     public PointFeaturizer(int patch, int[] dilations, float[] mean, float[] std, int classes) {
+        this(patch, dilations, mean, std, classes, false);
+    }
+
+    public PointFeaturizer(int patch, int[] dilations, float[] mean, float[] std, int classes, boolean cellSummary) {
         this.patch = patch;
         this.dilations = dilations.clone();
         this.classes = classes;
+        this.cellSummary = cellSummary;
+        this.maxDilation = java.util.Arrays.stream(dilations).max().orElse(1);
         for (int c = 0; c < 3; c++) {
             scale[c] = 1f / (255f * std[c]);
             shift[c] = -mean[c] / std[c];
         }
     }
 
-    public static int featureCount(int patch, int dilations) {
-        return dilations * patch * patch * 3 + 2;
+    /** Byte offsets of the patch's pixels from its centre in a frame of width {@code w}, in feature order. */
+    private int[] patchOffsets(int w) {
+        if (offsetsWidth != w) {
+            int r = patch / 2;
+            int[] o = new int[dilations.length * patch * patch];
+            int k = 0;
+            for (int d : dilations) {
+                for (int dy = -r; dy <= r; dy++) {
+                    for (int dx = -r; dx <= r; dx++) {
+                        o[k++] = (dy * d * w + dx * d) * 3;
+                    }
+                }
+            }
+            offsets = o;
+            offsetsWidth = w;
+        }
+        return offsets;
+    }
+
+    public static int featureCount(int patch, int dilations, int summary) {
+        return dilations * patch * patch * 3 + 2 + summary;
     }
 
     public int featureCount() {
-        return featureCount(patch, dilations.length);
+        return featureCount(patch, dilations.length, cellSummary ? classes + 1 : 0);
     }
 
     /**
@@ -57,26 +88,47 @@ public final class PointFeaturizer {
         float shift0 = shift[0], shift1 = shift[1], shift2 = shift[2];
         int[] px = sel.pixels();
         int n = sel.count();
+        int reach = r * maxDilation;
+        int[] offsets = patchOffsets(w);
+        int y = 0, rowStart = 0;
         for (int i = 0; i < n; i++) {
             int p = px[i];
-            int x = p % w;
-            int y = p / w;
+            if (p >= rowStart + w || p < rowStart) {
+                y = p / w;
+                rowStart = y * w;
+            }
+            int x = p - rowStart;
             int o = i * f;
-            for (int d : dilations) {
-                for (int dy = -r; dy <= r; dy++) {
-                    int sy = Math.min(Math.max(y + dy * d, 0), h - 1);
-                    for (int dx = -r; dx <= r; dx++) {
-                        int sx = Math.min(Math.max(x + dx * d, 0), w - 1);
-                        int s = (sy * w + sx) * 3;
-                        feats[o++] = (rgb[s] & 0xFF) * scale0 + shift0;
-                        feats[o++] = (rgb[s + 1] & 0xFF) * scale1 + shift1;
-                        feats[o++] = (rgb[s + 2] & 0xFF) * scale2 + shift2;
+            if (x >= reach && y >= reach && x < w - reach && y < h - reach) {
+                // Inside the frame by the patch's reach: no clamping, fixed offsets.
+                int base = p * 3;
+                for (int d : offsets) {
+                    int s = base + d;
+                    feats[o++] = (rgb[s] & 0xFF) * scale0 + shift0;
+                    feats[o++] = (rgb[s + 1] & 0xFF) * scale1 + shift1;
+                    feats[o++] = (rgb[s + 2] & 0xFF) * scale2 + shift2;
+                }
+            } else {
+                for (int d : dilations) {
+                    for (int dy = -r; dy <= r; dy++) {
+                        int sy = Math.min(Math.max(y + dy * d, 0), h - 1);
+                        for (int dx = -r; dx <= r; dx++) {
+                            int sx = Math.min(Math.max(x + dx * d, 0), w - 1);
+                            int s = (sy * w + sx) * 3;
+                            feats[o++] = (rgb[s] & 0xFF) * scale0 + shift0;
+                            feats[o++] = (rgb[s + 1] & 0xFF) * scale1 + shift1;
+                            feats[o++] = (rgb[s + 2] & 0xFF) * scale2 + shift2;
+                        }
                     }
                 }
             }
             feats[o] = m.fracY(y);
             feats[o + 1] = m.fracX(x);
         }
-        logits.sampleAll(px, n, coarse);
+        if (cellSummary) {
+            logits.sampleAllWithSummary(px, n, coarse, feats, f - classes - 1, f);
+        } else {
+            logits.sampleAll(px, n, coarse);
+        }
     }
 }

@@ -34,7 +34,8 @@ public final class SparseRefiner {
         this.classes = card.numClasses();
         model.require(classes == segmenter.numClasses(), "refiner has " + classes + " classes, coarse model "
                 + segmenter.name + " has " + segmenter.numClasses());
-        this.featurizer = new PointFeaturizer(card.patchSize, card.patchDilations, segmenter.mean, segmenter.std, classes);
+        this.featurizer = new PointFeaturizer(card.patchSize, card.patchDilations, segmenter.mean, segmenter.std, classes,
+                Boolean.TRUE.equals(card.cellSummary));
         int f = featurizer.featureCount();
         model.require(card.featureCount == f, "card says " + card.featureCount + " features, its patch settings give " + f);
         boolean sparseConv = "sparseconv".equals(card.kind);
