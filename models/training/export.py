@@ -7,14 +7,15 @@ Writes segmenter/refiner/ensembler .onnx + .card.json. The fixture is a syntheti
 (generated here, not from CamVid) with PyTorch's coarse logits, selection, refined and
 fused logits and labels, which the Java test must reproduce through ONNX Runtime.
 """
-import argparse, json, os
+import argparse, json, os, shutil
 import numpy as np
 import torch
 from PIL import Image
 
 from sparseseg_train.data import CLASSES, COLOURS, MEAN, STD
 from sparseseg_train.features import coarse_logits, select_mask, point_features, upsample, neighbours
-from sparseseg_train.nets import SegNetLite, PointRefiner, SparseConvRefiner, GatedEnsembler, NUM_CLASSES
+from sparseseg_train.nets import SegNetLite, PointRefiner, SparseConvRefiner, GatedEnsembler, LeanGatedEnsembler, NUM_CLASSES
+from sparseseg_train.onnx_weights import segnet_from_onnx
 
 OPSET = 13
 
@@ -56,7 +57,7 @@ def write_bin(path, arr, dtype):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--backbone", required=True)
+    ap.add_argument("--backbone", required=True, help="checkpoint (.pt) or an exported segmenter.onnx, copied as is")
     ap.add_argument("--refiner", required=True)
     ap.add_argument("--threshold", type=float, required=True)
     ap.add_argument("--out", required=True)
@@ -66,7 +67,11 @@ def main():
     os.makedirs(a.out, exist_ok=True); os.makedirs(a.fixture, exist_ok=True)
     prov = json.load(open(a.provenance)) if a.provenance else {}
 
-    seg = SegNetLite(); seg.load_state_dict(torch.load(a.backbone)); seg.eval()
+    from_onnx = a.backbone.endswith(".onnx")
+    if from_onnx:
+        seg = segnet_from_onnx(a.backbone)
+    else:
+        seg = SegNetLite(); seg.load_state_dict(torch.load(a.backbone)); seg.eval()
 
     def export_segmenter(model, path):
         torch.onnx.export(model, torch.zeros(1, 3, 180, 240), path,
@@ -74,13 +79,20 @@ def main():
                           dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
                                         "logits": {0: "batch", 2: "grid_height", 3: "grid_width"}})
     ck = torch.load(a.refiner)
-    nfeat = len(ck["dilations"]) * ck["patch"] ** 2 * 3 + 2
+    summary = ck.get("cell_summary", False)
+    nfeat = len(ck["dilations"]) * ck["patch"] ** 2 * 3 + 2 + (NUM_CLASSES + 1 if summary else 0)
     sparse_conv = ck["kind"] == "sparseconv"
-    ref = (SparseConvRefiner if sparse_conv else PointRefiner)(nfeat, ck["hidden"])
+    ref = SparseConvRefiner(nfeat, ck["hidden"]) if sparse_conv else PointRefiner(nfeat, ck["hidden"], summary_in_graph=not summary)
     ref.load_state_dict(ck["refiner"]); ref.eval()
-    ens = GatedEnsembler(hidden=ck.get("ens_hidden", 32)); ens.load_state_dict(ck["ensembler"]); ens.eval()
+    ens_kind = ck.get("ensembler_kind", "mlp")
+    ens = (LeanGatedEnsembler if ens_kind == "lean" else GatedEnsembler)(hidden=ck.get("ens_hidden", 32))
+    ens.load_state_dict(ck["ensembler"]); ens.eval()
 
-    export_segmenter(seg, os.path.join(a.out, "segmenter.onnx"))
+    seg_out = os.path.join(a.out, "segmenter.onnx")
+    if not from_onnx:
+        export_segmenter(seg, seg_out)
+    elif os.path.abspath(a.backbone) != os.path.abspath(seg_out):
+        shutil.copyfile(a.backbone, seg_out)
     n = 7
     ref_args = (torch.zeros(n, nfeat), torch.zeros(n, NUM_CLASSES))
     ref_inputs = ["features", "coarse_logits"]
@@ -104,8 +116,9 @@ def main():
                     "coarse_scale": ck["scale"], "entropy_threshold": a.threshold,
                     "selection_grid_factor": ck.get("grid_factor", 1),
                     "patch_size": ck["patch"], "patch_dilations": list(ck["dilations"]),
-                    "feature_count": nfeat, "hidden": ck["hidden"], **common},
-        "ensembler": {"name": "sparseseg-camvid-ensembler", "role": "ensembler", "onnx": "ensembler.onnx", **common},
+                    "cell_summary": summary, "feature_count": nfeat, "hidden": ck["hidden"], **common},
+        "ensembler": {"name": "sparseseg-camvid-ensembler", "role": "ensembler", "onnx": "ensembler.onnx",
+                      "kind": ens_kind, "hidden": ck.get("ens_hidden", 32), **common},
     }
     for name, card in cards.items():
         card.update({k: v for k, v in prov.get(name, {}).items()})
@@ -130,7 +143,7 @@ def main():
         lg = coarse_logits(seg, img, ck["scale"])
         mask, _ = select_mask(lg, H, W, a.threshold, ck.get("grid_factor", 1))
         idx = torch.nonzero(mask.reshape(-1)).squeeze(1)
-        feats, l1 = point_features(img, lg, idx, ck["patch"], ck["dilations"])
+        feats, l1 = point_features(img, lg, idx, ck["patch"], ck["dilations"], summary)
         l2 = ref(feats, l1, neighbours(idx, H, W)) if sparse_conv else ref(feats, l1)
         fused = ens(l1, l2)
         labels = upsample(lg, H, W).argmax(0).reshape(-1)

@@ -5,7 +5,9 @@ The backbone is frozen. For every train frame (and its mirror) the coarse logits
 are the training set, as in the paper. The threshold for inference is then chosen on
 val by a sweep (see --sweep), which prints mIoU and refined fraction per threshold.
 
-    /usr/bin/python3 models/training/train_refiner.py --backbone RUN/best.pt --out RUN_REFINER
+    /usr/bin/python3 models/training/train_refiner.py --backbone models/reference/segmenter.onnx --out RUN_REFINER
+
+--backbone takes a checkpoint of train_backbone.py or the exported segmenter.onnx.
 """
 import argparse, json, os, random, time
 import numpy as np
@@ -14,17 +16,22 @@ import torch.nn.functional as F
 
 from sparseseg_train.data import load_split, default_root, confusion, miou, IGNORE
 from sparseseg_train.features import coarse_logits, select_mask, point_features, neighbours, upsample
-from sparseseg_train.nets import SegNetLite, PointRefiner, SparseConvRefiner, GatedEnsembler
+from sparseseg_train.nets import NUM_CLASSES, SegNetLite, PointRefiner, SparseConvRefiner, GatedEnsembler, LeanGatedEnsembler
+from sparseseg_train.onnx_weights import segnet_from_onnx
 
 
-def feature_count(patch, dilations):
-    return len(dilations) * patch * patch * 3 + 2
+def feature_count(patch, dilations, cell_summary=False):
+    return len(dilations) * patch * patch * 3 + 2 + (NUM_CLASSES + 1 if cell_summary else 0)
 
 
-def build_refiner(kind, nfeat, hidden):
+def build_refiner(kind, nfeat, hidden, cell_summary):
     if kind == "point":
-        return PointRefiner(nfeat, hidden)
+        return PointRefiner(nfeat, hidden, summary_in_graph=not cell_summary)
     return SparseConvRefiner(nfeat, hidden)
+
+
+def build_ensembler(kind, hidden):
+    return LeanGatedEnsembler(hidden=hidden) if kind == "lean" else GatedEnsembler(hidden=hidden)
 
 
 def refine(refiner, kind, feats, l1, idx, H, W):
@@ -33,7 +40,7 @@ def refine(refiner, kind, feats, l1, idx, H, W):
     return refiner(feats, l1, neighbours(idx, H, W))
 
 
-def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rng, flip, grid_factor):
+def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rng, flip, grid_factor, cell_summary=False):
     """Per frame: (features, coarse logits, labels, pixel idx) of selected, labelled pixels."""
     out = []
     for i in range(len(imgs)):
@@ -52,13 +59,13 @@ def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rn
             if per_image and idx.numel() > per_image:
                 # A point head sees pixels independently, so a random subset per frame loses nothing.
                 idx = torch.sort(idx[torch.randperm(idx.numel(), generator=rng)[:per_image]]).values
-            feats, l1 = point_features(img, lg, idx, patch, dilations)
+            feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
             y = torch.from_numpy(lab.reshape(-1).astype(np.int64))[idx]
             out.append((feats, l1, y, idx, H, W))
     return out
 
 
-def evaluate(model, refiner, ensembler, kind, imgs, labs, scale, thresholds, patch, dilations, grid_factor):
+def evaluate(model, refiner, ensembler, kind, imgs, labs, scale, thresholds, patch, dilations, grid_factor, cell_summary=False):
     """Confusions for dense-low and for sparse at each threshold; refined fractions."""
     confs = {t: np.zeros((11, 11), np.int64) for t in thresholds}
     low = np.zeros((11, 11), np.int64)
@@ -75,7 +82,7 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scale, thresholds, pat
                 idx = torch.nonzero(mask.reshape(-1)).squeeze(1)
                 pred = base.clone()
                 if idx.numel() > 0:
-                    feats, l1 = point_features(img, lg, idx, patch, dilations)
+                    feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
                     l2 = refine(refiner, kind, feats, l1, idx, H, W)
                     pred[idx] = ensembler(l1, l2).argmax(1)
                 confs[t] += confusion(pred.numpy(), lab.reshape(-1))
@@ -96,9 +103,14 @@ def main():
     ap.add_argument("--patch", type=int, default=3)
     ap.add_argument("--dilations", default="1")
     ap.add_argument("--hidden", type=int, default=32)
-    ap.add_argument("--ens-hidden", type=int, default=16, help="hidden width of the ensembler's gate and fuser")
-    ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--per-image", type=int, default=4000, help="pixels sampled per frame (point head)")
+    ap.add_argument("--summary", choices=["cells", "in-graph"], default="cells",
+                    help="point head: the coarse softmax and entropy come interpolated from the cells, in the "
+                         "features (cheap), or are computed per pixel inside the graph (sparseconv: always in-graph)")
+    ap.add_argument("--ensembler", choices=["lean", "mlp"], default="lean",
+                    help="lean: one gate from both logit vectors; mlp: gate over softmax and entropy plus a fuser MLP")
+    ap.add_argument("--ens-hidden", type=int, default=8, help="hidden width of the ensembler's gate (and fuser)")
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--per-image", type=int, default=8000, help="pixels sampled per frame (point head)")
     ap.add_argument("--sweep", default="0.05,0.1,0.2,0.3,0.4,0.5,0.6,0.8,1.0")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
@@ -109,19 +121,23 @@ def main():
     torch.manual_seed(a.seed); rng = random.Random(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
     dil = tuple(int(d) for d in a.dilations.split(","))
+    cell_summary = a.kind == "point" and a.summary == "cells"
     t0 = time.time()
-    model = SegNetLite(); model.load_state_dict(torch.load(a.backbone)); model.eval()
+    if a.backbone.endswith(".onnx"):
+        model = segnet_from_onnx(a.backbone)
+    else:
+        model = SegNetLite(); model.load_state_dict(torch.load(a.backbone)); model.eval()
     timgs, tlabs, _ = load_split(a.data, "train")
     vimgs, vlabs, _ = load_split(a.data, "val")
     if a.limit:
         timgs, tlabs, vimgs, vlabs = timgs[:a.limit], tlabs[:a.limit], vimgs[:a.limit], vlabs[:a.limit]
     frames = collect(model, timgs, tlabs, a.scale, a.train_threshold, a.patch, dil, a.per_image if a.kind == "point" else 0, gen,
-                     flip=a.kind == "point", grid_factor=a.grid_factor)
+                     flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary)
     npx = sum(f[0].shape[0] for f in frames)
     print(f"collected {npx} selected pixels from {len(frames)} frames in {time.time() - t0:.0f}s", flush=True)
-    nfeat = feature_count(a.patch, dil)
-    refiner = build_refiner(a.kind, nfeat, a.hidden)
-    ensembler = GatedEnsembler(hidden=a.ens_hidden)
+    nfeat = feature_count(a.patch, dil, cell_summary)
+    refiner = build_refiner(a.kind, nfeat, a.hidden, cell_summary)
+    ensembler = build_ensembler(a.ensembler, a.ens_hidden)
     counts = np.bincount(tlabs[tlabs != IGNORE].ravel(), minlength=11).astype(np.float64)
     weights = torch.tensor(1.0 / np.log(1.10 + counts / counts.sum()), dtype=torch.float32)
     params = list(refiner.parameters()) + list(ensembler.parameters())
@@ -153,7 +169,7 @@ def main():
                 opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item()
         print(f"epoch {ep + 1} loss {tot / steps_per_epoch:.4f} {time.time() - t0:.0f}s", flush=True)
     thresholds = [float(t) for t in a.sweep.split(",")]
-    low, confs, frac = evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, a.scale, thresholds, a.patch, dil, a.grid_factor)
+    low, confs, frac = evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, a.scale, thresholds, a.patch, dil, a.grid_factor, cell_summary)
     result = {"args": vars(a), "train_seconds": time.time() - t0, "feature_count": nfeat,
               "val_dense_low_miou": miou(low)[0], "sweep": []}
     print(f"val dense-low mIoU {miou(low)[0]:.2f}")
@@ -162,7 +178,7 @@ def main():
         result["sweep"].append({"threshold": t, "miou": m, "refined_fraction": frac[t]})
         print(f"val sparse threshold {t:.3f}: mIoU {m:.2f} refined {100 * frac[t]:.1f}%")
     torch.save({"refiner": refiner.state_dict(), "ensembler": ensembler.state_dict(), "kind": a.kind,
-                "hidden": a.hidden, "ens_hidden": a.ens_hidden, "patch": a.patch, "dilations": dil, "scale": a.scale, "grid_factor": a.grid_factor}, os.path.join(a.out, "refiner.pt"))
+                "hidden": a.hidden, "cell_summary": cell_summary, "ensembler_kind": a.ensembler, "ens_hidden": a.ens_hidden, "patch": a.patch, "dilations": dil, "scale": a.scale, "grid_factor": a.grid_factor}, os.path.join(a.out, "refiner.pt"))
     with open(os.path.join(a.out, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
 

@@ -65,8 +65,11 @@ def upsample(logits, H, W):
     return F.interpolate(logits.unsqueeze(0), size=(H, W), mode="bilinear", align_corners=False)[0]
 
 
-def point_features(img_u8, logits, idx, patch=3, dilations=(1,)):
-    """Features [N,F] and upsampled coarse logits [N,C] for flat pixel indices idx (row-major)."""
+def point_features(img_u8, logits, idx, patch=3, dilations=(1,), cell_summary=False):
+    """Features [N,F] and upsampled coarse logits [N,C] for flat pixel indices idx (row-major).
+
+    cell_summary: append the coarse cells' softmax and entropy, bilinearly upsampled like
+    the logits (computed once per cell rather than once per pixel)."""
     H, W = img_u8.shape[:2]
     C, gh, gw = logits.shape
     ys, xs = idx // W, idx % W
@@ -81,6 +84,10 @@ def point_features(img_u8, logits, idx, patch=3, dilations=(1,)):
                 parts.append(norm[:, sy, sx].t())
     up = upsample(logits, H, W).reshape(C, -1)[:, idx].t().contiguous()
     parts += [linear_frac(gh, H)[ys].unsqueeze(1), linear_frac(gw, W)[xs].unsqueeze(1)]
+    if cell_summary:
+        p = F.softmax(logits, dim=0)
+        summary = torch.cat([p, entropy(logits, dim=0)], dim=0)
+        parts.append(upsample(summary, H, W).reshape(C + 1, -1)[:, idx].t())
     return torch.cat(parts, dim=1), up
 
 

@@ -8,7 +8,6 @@ import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.Segmentation;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
-import dev.sparseseg.models.refine.PointFeaturizer;
 import dev.sparseseg.models.refine.RefinedPixels;
 import dev.sparseseg.models.select.EntropySelector;
 import dev.sparseseg.models.select.Selection;
@@ -92,8 +91,7 @@ class ParityTest {
             int f = refiner.featureCount();
             assertEquals(meta.get("feature_count").asInt(), f);
             float[] feats = new float[sel.count() * f];
-            new PointFeaturizer(3, new int[] {1}, models.segmenterModel().card().mean, models.segmenterModel().card().std,
-                    logits.classes()).featurize(frame, logits, sel, feats, new float[sel.count() * logits.classes()]);
+            refiner.featurizer().featurize(frame, logits, sel, feats, new float[sel.count() * logits.classes()]);
             assertClose(floats("features.f32"), feats, feats.length, "features");
             RefinedPixels r = refiner.refine(frame, logits, sel);
             int nc = sel.count() * logits.classes();

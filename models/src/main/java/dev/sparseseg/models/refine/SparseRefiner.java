@@ -67,6 +67,11 @@ public final class SparseRefiner {
         return featurizer.featureCount();
     }
 
+    /** The feature layout this refiner's card asks for. */
+    public PointFeaturizer featurizer() {
+        return featurizer;
+    }
+
     public RefinedPixels refine(RgbFrame frame, CoarseLogits logits, Selection sel) {
         int n = sel.count();
         float[] coarse = new float[n * classes];
