@@ -10,8 +10,13 @@ public final class CoarseLogits {
     private final GridMapping map;
     /** The logits cell by cell ([gridH * gridW, C]), built on first use by {@link #sample}. */
     private float[] cellMajor;
-    /** Logits, softmax and entropy cell by cell ([gridH * gridW, 2C + 1]), built on first use by {@link #sampleAllWithSummary}. */
+    /**
+     * Logits, softmax and entropy cell by cell ([gridH * gridW, 2C + 1]), and the entropy
+     * alone, built together on first use: selection needs the entropy, a refiner with a
+     * cell summary the rest, and the exps are the expensive part.
+     */
     private float[] table;
+    private float[] entropy;
 
     public CoarseLogits(float[] data, int classes, GridMapping map) {
         if (data.length < classes * map.gridW * map.gridH) {
@@ -149,12 +154,19 @@ public final class CoarseLogits {
         }
     }
 
+    /** Softmax entropy of each grid cell, row-major (shared: do not modify). */
+    public float[] cellEntropy() {
+        cellTable();
+        return entropy;
+    }
+
     /**
      * Per cell: the logits, their softmax, and its entropy ([gridH * gridW, 2C + 1]),
      * built on first use.
      */
     private float[] cellTable() {
         if (table == null) {
+            float[] h = new float[map.gridW * map.gridH];
             float[] t = cellMajor();
             int cells = map.gridW * map.gridH;
             int width = 2 * classes + 1;
@@ -180,8 +192,10 @@ public final class CoarseLogits {
                     s[o + classes + k] = (float) (s[o + classes + k] / sum);
                 }
                 s[o + 2 * classes] = (float) (Math.log(sum) - zs / sum);
+                h[i] = s[o + 2 * classes];
             }
             table = s;
+            entropy = h;
         }
         return table;
     }

@@ -59,18 +59,6 @@ public final class EntropySelector {
         return gridFactor;
     }
 
-    /** Entropy of each grid cell, row-major. */
-    public static float[] cellEntropy(CoarseLogits logits) {
-        GridMapping m = logits.mapping();
-        int plane = m.gridW * m.gridH;
-        float[] h = new float[plane];
-        float[] raw = logits.raw();
-        for (int i = 0; i < plane; i++) {
-            h[i] = Entropy.of(raw, i, plane, logits.classes());
-        }
-        return h;
-    }
-
     /** Entropy of each cell of the grid {@code gridFactor} times finer than the model's. */
     private float[] fineEntropy(CoarseLogits logits) {
         GridMapping model = logits.mapping();
@@ -95,7 +83,7 @@ public final class EntropySelector {
     }
 
     public Selection select(CoarseLogits logits) {
-        float[] h = gridFactor == 1 ? cellEntropy(logits) : fineEntropy(logits);
+        float[] h = gridFactor == 1 ? logits.cellEntropy() : fineEntropy(logits);
         GridMapping m = gridFactor == 1 ? logits.mapping() : fineToFrame;
         boolean[] chosen = new boolean[h.length];
         boolean any = false;
