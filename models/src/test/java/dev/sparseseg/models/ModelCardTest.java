@@ -113,6 +113,25 @@ class ModelCardTest {
     }
 
     @Test
+    void refinerCardWithoutItsCellSummaryIsRefused(@TempDir Path dir) throws IOException {
+        copyReference(dir);
+        Path card = dir.resolve("refiner.card.json");
+        String text = Files.readString(card);
+        assertTrue(text.contains("\"cell_summary\": true"), "the reference refiner reads a cell summary");
+        // The card's own numbers disagree...
+        Files.writeString(card, text.replace("\"cell_summary\": true", "\"cell_summary\": false"));
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> Models.load(TestModels.cpu().withModelsDir(dir)).sparse());
+        assertTrue(e.getMessage().contains("card says 41 features, its patch and cell_summary settings give 29"), e.getMessage());
+        // ...and once they agree, the ONNX file does not.
+        Files.writeString(card, text.replace("\"cell_summary\": true", "\"cell_summary\": false")
+                .replace("\"feature_count\": 41", "\"feature_count\": 29"));
+        e = assertThrows(ModelLoadException.class, () -> Models.load(TestModels.cpu().withModelsDir(dir)).sparse());
+        assertTrue(e.getMessage().contains("refiner.onnx"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected [N, 29]"), e.getMessage());
+    }
+
+    @Test
     void devicesParseAndBadOnesAreNamed() {
         assertEquals(Device.CPU, Device.parse("cpu"));
         assertEquals(new Device(true, 1), Device.parse("cuda:1"));

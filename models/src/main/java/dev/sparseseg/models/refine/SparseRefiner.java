@@ -37,7 +37,7 @@ public final class SparseRefiner {
         this.featurizer = new PointFeaturizer(card.patchSize, card.patchDilations, segmenter.mean, segmenter.std, classes,
                 Boolean.TRUE.equals(card.cellSummary));
         int f = featurizer.featureCount();
-        model.require(card.featureCount == f, "card says " + card.featureCount + " features, its patch settings give " + f);
+        model.require(card.featureCount == f, "card says " + card.featureCount + " features, its patch and cell_summary settings give " + f);
         boolean sparseConv = "sparseconv".equals(card.kind);
         model.require(card.kind == null || sparseConv || "point".equals(card.kind),
                 "refiner kind \"" + card.kind + "\" is not point or sparseconv");
