@@ -13,8 +13,8 @@ import torch
 from PIL import Image
 
 from sparseseg_train.data import CLASSES, COLOURS, MEAN, STD
-from sparseseg_train.features import coarse_logits, select_mask, point_features, upsample, neighbours
-from sparseseg_train.nets import SegNetLite, PointRefiner, SparseConvRefiner, GatedEnsembler, LeanGatedEnsembler, NUM_CLASSES
+from sparseseg_train.features import coarse_logits, select_mask, point_features, upsample, neighbours, feature_count
+from sparseseg_train.nets import SegNetLite, build_refiner, build_ensembler, NUM_CLASSES
 from sparseseg_train.onnx_weights import segnet_from_onnx
 
 OPSET = 13
@@ -80,12 +80,12 @@ def main():
                                         "logits": {0: "batch", 2: "grid_height", 3: "grid_width"}})
     ck = torch.load(a.refiner)
     summary = ck.get("cell_summary", False)
-    nfeat = len(ck["dilations"]) * ck["patch"] ** 2 * 3 + 2 + (NUM_CLASSES + 1 if summary else 0)
+    nfeat = feature_count(ck["patch"], ck["dilations"], summary)
     sparse_conv = ck["kind"] == "sparseconv"
-    ref = SparseConvRefiner(nfeat, ck["hidden"]) if sparse_conv else PointRefiner(nfeat, ck["hidden"], summary_in_graph=not summary)
+    ref = build_refiner(ck["kind"], nfeat, ck["hidden"], summary)
     ref.load_state_dict(ck["refiner"]); ref.eval()
     ens_kind = ck.get("ensembler_kind", "mlp")
-    ens = (LeanGatedEnsembler if ens_kind == "lean" else GatedEnsembler)(hidden=ck.get("ens_hidden", 32))
+    ens = build_ensembler(ens_kind, ck.get("ens_hidden", 32))
     ens.load_state_dict(ck["ensembler"]); ens.eval()
 
     seg_out = os.path.join(a.out, "segmenter.onnx")

@@ -15,23 +15,9 @@ import torch
 import torch.nn.functional as F
 
 from sparseseg_train.data import load_split, default_root, confusion, miou, IGNORE
-from sparseseg_train.features import coarse_logits, select_mask, point_features, neighbours, upsample
-from sparseseg_train.nets import NUM_CLASSES, SegNetLite, PointRefiner, SparseConvRefiner, GatedEnsembler, LeanGatedEnsembler
+from sparseseg_train.features import coarse_logits, select_mask, point_features, neighbours, upsample, feature_count
+from sparseseg_train.nets import SegNetLite, build_refiner, build_ensembler
 from sparseseg_train.onnx_weights import segnet_from_onnx
-
-
-def feature_count(patch, dilations, cell_summary=False):
-    return len(dilations) * patch * patch * 3 + 2 + (NUM_CLASSES + 1 if cell_summary else 0)
-
-
-def build_refiner(kind, nfeat, hidden, cell_summary):
-    if kind == "point":
-        return PointRefiner(nfeat, hidden, summary_in_graph=not cell_summary)
-    return SparseConvRefiner(nfeat, hidden)
-
-
-def build_ensembler(kind, hidden):
-    return LeanGatedEnsembler(hidden=hidden) if kind == "lean" else GatedEnsembler(hidden=hidden)
 
 
 def refine(refiner, kind, feats, l1, idx, H, W):

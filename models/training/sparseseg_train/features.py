@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import MEAN, STD
-from .nets import entropy
+from .nets import entropy, NUM_CLASSES
 
 
 def scaled_side(side, scale):
@@ -63,6 +63,11 @@ def select_mask(logits, H, W, threshold, grid_factor=1):
 
 def upsample(logits, H, W):
     return F.interpolate(logits.unsqueeze(0), size=(H, W), mode="bilinear", align_corners=False)[0]
+
+
+def feature_count(patch, dilations, cell_summary=False):
+    """Width of point_features' rows (the Java PointFeaturizer's featureCount)."""
+    return len(dilations) * patch * patch * 3 + 2 + (NUM_CLASSES + 1 if cell_summary else 0)
 
 
 def point_features(img_u8, logits, idx, patch=3, dilations=(1,), cell_summary=False):

@@ -183,3 +183,14 @@ class LeanGatedEnsembler(nn.Module):
         c = self.num_classes
         g = torch.sigmoid(F.linear(h, self.g.weight.expand(c, -1), self.g.bias.expand(c)))
         return l2 + g * (l1 - l2)
+
+
+def build_refiner(kind, in_features, hidden, cell_summary):
+    """The refiner a checkpoint or the command line describes ("point" or "sparseconv")."""
+    if kind == "point":
+        return PointRefiner(in_features, hidden, summary_in_graph=not cell_summary)
+    return SparseConvRefiner(in_features, hidden)
+
+
+def build_ensembler(kind, hidden):
+    return LeanGatedEnsembler(hidden=hidden) if kind == "lean" else GatedEnsembler(hidden=hidden)

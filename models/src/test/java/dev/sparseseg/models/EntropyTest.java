@@ -1,6 +1,6 @@
 package dev.sparseseg.models;
 
-import dev.sparseseg.models.select.Entropy;
+import dev.sparseseg.models.coarse.Entropy;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -25,7 +25,7 @@ class FeaturizerTest {
         float[] std = {1 / 255f, 1 / 255f, 1 / 255f};
         // One-cell grid with logits (0, ln 3).
         CoarseLogits logits = new CoarseLogits(new float[] {0f, (float) Math.log(3)}, 2, new GridMapping(3, 2, 1, 1));
-        PointFeaturizer f = new PointFeaturizer(3, new int[] {1}, mean, std, 2);
+        PointFeaturizer f = new PointFeaturizer(3, new int[] {1}, mean, std, 2, false);
         assertEquals(27 + 2, f.featureCount());
         Selection sel = new Selection(new int[] {0, 5}, 2, 6);
         float[] feats = new float[2 * f.featureCount()];

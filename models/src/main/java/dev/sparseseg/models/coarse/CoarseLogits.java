@@ -172,27 +172,10 @@ public final class CoarseLogits {
             int width = 2 * classes + 1;
             float[] s = new float[cells * width];
             for (int i = 0; i < cells; i++) {
-                int in = i * classes;
                 int o = i * width;
-                float m = t[in];
-                for (int k = 1; k < classes; k++) {
-                    m = Math.max(m, t[in + k]);
-                }
-                double sum = 0;
-                double zs = 0;
-                for (int k = 0; k < classes; k++) {
-                    double z = t[in + k] - m;
-                    double e = Math.exp(z);
-                    s[o + k] = t[in + k];
-                    s[o + classes + k] = (float) e;
-                    sum += e;
-                    zs += e * z;
-                }
-                for (int k = 0; k < classes; k++) {
-                    s[o + classes + k] = (float) (s[o + classes + k] / sum);
-                }
-                s[o + 2 * classes] = (float) (Math.log(sum) - zs / sum);
-                h[i] = s[o + 2 * classes];
+                System.arraycopy(t, i * classes, s, o, classes);
+                h[i] = Entropy.softmax(t, i * classes, 1, classes, s, o + classes);
+                s[o + 2 * classes] = h[i];
             }
             table = s;
             entropy = h;

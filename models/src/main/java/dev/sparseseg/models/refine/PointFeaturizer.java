@@ -30,10 +30,6 @@ public final class PointFeaturizer {
     private int[] offsets;
     private int offsetsWidth = -1;
 
-    public PointFeaturizer(int patch, int[] dilations, float[] mean, float[] std, int classes) {
-        this(patch, dilations, mean, std, classes, false);
-    }
-
     public PointFeaturizer(int patch, int[] dilations, float[] mean, float[] std, int classes, boolean cellSummary) {
         this.patch = patch;
         this.dilations = dilations.clone();
@@ -65,12 +61,8 @@ public final class PointFeaturizer {
         return offsets;
     }
 
-    public static int featureCount(int patch, int dilations, int summary) {
-        return dilations * patch * patch * 3 + 2 + summary;
-    }
-
     public int featureCount() {
-        return featureCount(patch, dilations.length, cellSummary ? classes + 1 : 0);
+        return dilations.length * patch * patch * 3 + 2 + (cellSummary ? classes + 1 : 0);
     }
 
     /**

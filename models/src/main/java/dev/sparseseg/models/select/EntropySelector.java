@@ -1,6 +1,7 @@
 package dev.sparseseg.models.select;
 
 import dev.sparseseg.models.coarse.CoarseLogits;
+import dev.sparseseg.models.coarse.Entropy;
 import dev.sparseseg.models.coarse.GridMapping;
 
 import java.util.Arrays;
