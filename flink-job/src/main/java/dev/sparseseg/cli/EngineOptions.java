@@ -32,6 +32,11 @@ public final class EngineOptions {
     @Option(names = "--budget", defaultValue = "0", description = "Most pixels refined per frame, 0 = no limit (default: ${DEFAULT-VALUE}).")
     int budget;
 
+    @Option(names = "--latency-budget-ms", paramLabel = "MS", defaultValue = "0",
+            description = "Time per frame that sparse refinement fits into: each frame refines the most uncertain "
+                    + "pixels that fit, at the refinement cost measured as it runs; 0 = no budget (default: ${DEFAULT-VALUE}).")
+    double latencyBudgetMs;
+
     @Option(names = "--spin", description = "Let ONNX Runtime's threads spin between operators: faster when "
             + "inference has the cores to itself, slower when decoding shares them (default: off).")
     boolean spin;
@@ -44,7 +49,8 @@ public final class EngineOptions {
                 .withThreshold(threshold)
                 .withBudget(budget)
                 .withGridFactor(gridFactor)
-                .withSpin(spin);
+                .withSpin(spin)
+                .withLatencyBudgetMs(latencyBudgetMs);
         if (threads != null) {
             c = c.withThreads(threads);
         }

@@ -31,4 +31,26 @@ class EntropyTest {
         assertEquals(Math.log(2), Entropy.of(planar, 0, 2, 2), 1e-6);
         assertEquals(0.0, Entropy.of(planar, 1, 2, 2), 1e-6);
     }
+
+    @Test
+    void marginBelowBoundsTheEntropyOfEveryDistributionWithThatMargin() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (double h : new double[] {0.05, 0.3, 0.6, 1.0}) {
+            double m = Entropy.marginBelow(h, 11);
+            // Tight: the top logit m above ten equal others has entropy h.
+            float[] even = new float[11];
+            even[0] = (float) m;
+            assertEquals(h, Entropy.of(even, 0, 1, 11), 1e-4);
+            for (int t = 0; t < 20000; t++) {
+                float[] z = new float[11];
+                z[0] = (float) m;
+                for (int c = 1; c < 11; c++) {
+                    z[c] = (float) -(rnd.nextDouble() * rnd.nextDouble() * 8);
+                }
+                assertEquals(true, Entropy.of(z, 0, 1, 11) <= h + 1e-5, "margin " + m + " exceeded " + h);
+            }
+        }
+        assertEquals(0.0, Entropy.marginBelow(0.3, 1));
+        assertEquals(Double.POSITIVE_INFINITY, Entropy.marginBelow(0, 11));
+    }
 }

@@ -80,4 +80,47 @@ class SelectionTest {
         assertArrayEquals(new int[] {0, 1, 8, 9}, new EntropySelector(0.5, 0, 2).select(l).pixels());
         assertArrayEquals(new int[] {0, 1, 2, 3, 8, 9, 10, 11}, new EntropySelector(0.2, 0, 2).select(l).pixels());
     }
+
+    @Test
+    void finerGridSelectsOnlyTheBandBetweenTwoConfidentClasses() {
+        // Two confident cells of different classes (logits (5, 0) and (0, 5), H = 0.04 each)
+        // over an 8x1 frame. On the model grid nothing is uncertain; at factor 4 (one cell per
+        // pixel) the interpolated logits cross over between pixels 3 and 4: margins 3.75, 1.25,
+        // -1.25, -3.75 at pixels 2..5, entropies 0.11, 0.53, 0.53, 0.11.
+        CoarseLogits l = new CoarseLogits(new float[] {5f, 0f, 0f, 5f}, 2, new GridMapping(8, 1, 2, 1));
+        assertEquals(0, new EntropySelector(0.3, 0, 1).select(l).count());
+        assertArrayEquals(new int[] {3, 4}, new EntropySelector(0.3, 0, 4).select(l).pixels());
+        assertArrayEquals(new int[] {2, 3, 4, 5}, new EntropySelector(0.1, 0, 4).select(l).pixels());
+    }
+
+    @Test
+    void budgetKeepsTheMostUncertainAmongManyCells() {
+        // 64x48 cells of 2x2 pixels with random logits: the budgeted selection must be the
+        // greedy pick in entropy order (up to cells of equal entropy bins at the cut).
+        int gw = 64, gh = 48, c = 4;
+        java.util.Random rnd = new java.util.Random(5);
+        float[] data = new float[c * gw * gh];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rnd.nextGaussian() * 2;
+        }
+        CoarseLogits l = new CoarseLogits(data, c, new GridMapping(2 * gw, 2 * gh, gw, gh));
+        float[] h = l.cellEntropy().clone();
+        int budget = 1000;
+        Selection s = new EntropySelector(0.2, budget).select(l);
+        assertEquals(true, s.count() <= budget && s.count() > budget - 4, "count " + s.count());
+        float lowestKept = Float.MAX_VALUE;
+        float highestDropped = -1;
+        for (int i = 0; i < h.length; i++) {
+            if (s.cells()[i]) {
+                lowestKept = Math.min(lowestKept, h[i]);
+            } else if (h[i] > 0.2) {
+                highestDropped = Math.max(highestDropped, h[i]);
+            }
+        }
+        // The cut falls inside one entropy bin of width ln(4) / 4096 at most.
+        assertEquals(true, highestDropped <= lowestKept + Math.log(c) / 4096, highestDropped + " dropped above " + lowestKept);
+        // An explicit per-frame limit (a latency budget's) overrides the configured one.
+        assertEquals(400, new EntropySelector(0.2, budget).select(l, 400).count());
+        assertEquals(0, new EntropySelector(0.2, budget).select(l, 0).count());
+    }
 }

@@ -1,7 +1,9 @@
 package dev.sparseseg.models;
 
 import dev.sparseseg.models.coarse.CoarseLogits;
+import dev.sparseseg.models.coarse.Entropy;
 import dev.sparseseg.models.coarse.GridMapping;
+import dev.sparseseg.models.runtime.PixelWork;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -60,6 +62,54 @@ class UpsampleTest {
                 }
             }
         }
+    }
+
+    @Test
+    void interpolatedEntropySkipsOnlyBlocksThatCannotExceedTheFloor() {
+        for (boolean banded : new boolean[] {false, true}) {
+            CoarseLogits noisy = logits(5, 30, 20, 240, 160, banded, 9);
+            // Banded logits made confident (margins around 10), as a trained model's mostly are.
+            float[] data = noisy.raw().clone();
+            for (int i = 0; i < data.length; i++) {
+                data[i] *= banded ? 2.5f : 1f;
+            }
+            CoarseLogits l = new CoarseLogits(data, 5, noisy.mapping());
+            GridMapping fine = new GridMapping(120, 80, 30, 20);
+            CoarseLogits onFine = l.withMapping(fine);
+            float floor = 0.4f;
+            float[] fast = l.interpolatedEntropy(fine, floor);
+            float[] v = new float[5];
+            int skipped = 0;
+            for (int y = 0; y < 80; y++) {
+                for (int x = 0; x < 120; x++) {
+                    onFine.sample(x, y, v, 0);
+                    float h = Entropy.of(v, 0, 1, 5);
+                    float got = fast[y * 120 + x];
+                    if (got == 0 && h > 0) {
+                        skipped++;
+                        assertEquals(true, h <= floor, "skipped point " + x + "," + y + " has entropy " + h);
+                    } else {
+                        assertEquals(h, got, 1e-6f, "point " + x + "," + y);
+                    }
+                }
+            }
+            if (banded) {
+                assertEquals(true, skipped > 120 * 80 / 2, "only " + skipped + " points skipped");
+            }
+        }
+    }
+
+    @Test
+    void parallelUpsamplingAndEntropyEqualSerial() {
+        CoarseLogits serial = logits(5, 60, 45, 480, 360, true, 4);
+        CoarseLogits parallel = new CoarseLogits(serial.raw(), 5, serial.mapping(), PixelWork.of(3));
+        byte[] a = new byte[480 * 360];
+        byte[] b = new byte[480 * 360];
+        serial.upsampleArgmax(a);
+        parallel.upsampleArgmax(b);
+        assertArrayEquals(a, b);
+        GridMapping fine = new GridMapping(240, 180, 60, 45);
+        assertArrayEquals(serial.interpolatedEntropy(fine, 0.3), parallel.interpolatedEntropy(fine, 0.3));
     }
 
     /** Random logits; banded ones favour one class per vertical band of grid columns. */

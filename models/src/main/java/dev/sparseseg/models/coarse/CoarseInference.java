@@ -4,6 +4,7 @@ import dev.sparseseg.models.card.ModelCard;
 import dev.sparseseg.models.image.Preprocess;
 import dev.sparseseg.models.image.RgbFrame;
 import dev.sparseseg.models.runtime.OnnxModel;
+import dev.sparseseg.models.runtime.PixelWork;
 
 /**
  * Stage 1: dense segmentation of the frame scaled by {@code scale} (1.0 = the dense
@@ -16,10 +17,16 @@ public final class CoarseInference {
     private final float[] mean;
     private final float[] std;
     private final int classes;
+    private final PixelWork work;
     private float[] input;
     private GridMapping mapping;
 
     public CoarseInference(OnnxModel model, double scale) {
+        this(model, scale, PixelWork.SERIAL);
+    }
+
+    /** @param work threads for resizing the frame and for the per-pixel work on its logits */
+    public CoarseInference(OnnxModel model, double scale, PixelWork work) {
         ModelCard card = model.card();
         if (!ModelCard.SEGMENTER.equals(card.role)) {
             throw new IllegalArgumentException("model " + card.name + " has role " + card.role + ", not segmenter");
@@ -32,6 +39,7 @@ public final class CoarseInference {
         this.mean = card.mean;
         this.std = card.std;
         this.classes = card.numClasses();
+        this.work = work;
         verifyShapes(model);
     }
 
@@ -69,7 +77,7 @@ public final class CoarseInference {
     public CoarseLogits infer(RgbFrame frame) {
         int w = Preprocess.scaledSide(frame.width(), scale);
         int h = Preprocess.scaledSide(frame.height(), scale);
-        input = Preprocess.toTensor(frame, w, h, mean, std, input);
+        input = Preprocess.toTensor(frame, w, h, mean, std, input, work);
         long[][] outShape = new long[1][];
         float[] logits = model.run(new float[][] {input}, new long[][] {{1, 3, h, w}}, null, outShape);
         long[] s = outShape[0];
@@ -81,6 +89,6 @@ public final class CoarseInference {
         if (mapping == null || !mapping.fits(frame.width(), frame.height(), gw, gh)) {
             mapping = new GridMapping(frame.width(), frame.height(), gw, gh);
         }
-        return new CoarseLogits(logits, classes, mapping);
+        return new CoarseLogits(logits, classes, mapping, work);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sparseseg.models.coarse;
 
+import dev.sparseseg.models.runtime.PixelWork;
+
 /**
  * The coarse model's output for one frame: logits {@code [C, gridH, gridW]} plus the
  * mapping to the frame's full resolution.
@@ -8,7 +10,11 @@ public final class CoarseLogits {
     private final float[] data;
     private final int classes;
     private final GridMapping map;
-    /** The logits cell by cell ([gridH * gridW, C]), built on first use by {@link #sample}. */
+    private final PixelWork work;
+    /**
+     * The logits cell by cell ([gridH * gridW, C]), built on first use by {@link #sample}.
+     * The tables built on first use are built under the lock: stages read them from several threads.
+     */
     private float[] cellMajor;
     /**
      * Logits, softmax and entropy cell by cell ([gridH * gridW, 2C + 1]), and the entropy
@@ -17,8 +23,16 @@ public final class CoarseLogits {
      */
     private float[] table;
     private float[] entropy;
+    /** Per cell: argmax and top-2 margin of the logits, built on first use. */
+    private byte[] argmax;
+    private float[] margin;
 
     public CoarseLogits(float[] data, int classes, GridMapping map) {
+        this(data, classes, map, PixelWork.SERIAL);
+    }
+
+    /** @param work threads for the per-pixel work on these logits (upsampling, interpolated entropy) */
+    public CoarseLogits(float[] data, int classes, GridMapping map, PixelWork work) {
         if (data.length < classes * map.gridW * map.gridH) {
             throw new IllegalArgumentException("logits hold " + data.length + " values, expected "
                     + classes * map.gridW * map.gridH);
@@ -26,6 +40,12 @@ public final class CoarseLogits {
         this.data = data;
         this.classes = classes;
         this.map = map;
+        this.work = work;
+    }
+
+    /** The threads that per-pixel work on these logits may use (the engine's). */
+    public PixelWork work() {
+        return work;
     }
 
     public int classes() {
@@ -38,7 +58,7 @@ public final class CoarseLogits {
             throw new IllegalArgumentException("mapping is for a " + other.gridW + "x" + other.gridH + " grid, logits are "
                     + map.gridW + "x" + map.gridH);
         }
-        return new CoarseLogits(data, classes, other);
+        return new CoarseLogits(data, classes, other, work);
     }
 
     public GridMapping mapping() {
@@ -61,7 +81,11 @@ public final class CoarseLogits {
      * of pixels per frame, and upsampling every boundary pixel.
      */
     public void sample(int x, int y, float[] out, int off) {
-        float[] t = cellMajor();
+        sampleOn(map, cellMajor(), x, y, out, off);
+    }
+
+    /** {@link #sample} at point (x, y) of another target of the same grid. */
+    private void sampleOn(GridMapping map, float[] t, int x, int y, float[] out, int off) {
         int r0 = map.by0[y] * map.gridW;
         int r1 = map.by1[y] * map.gridW;
         int a = (r0 + map.bx0[x]) * classes;
@@ -77,10 +101,11 @@ public final class CoarseLogits {
     }
 
     /**
-     * {@link #sample} at many pixels ({@code y * frameW + x}), into {@code out} row by row.
+     * {@link #sample} at pixels {@code pixels[from .. to)} ({@code y * frameW + x}), into
+     * {@code out} row by row (row i for pixel i).
      */
-    public void sampleAll(int[] pixels, int count, float[] out) {
-        sampleRows(cellMajor(), classes, pixels, count, out, 0, classes, null, 0, 0);
+    public void sampleAll(int[] pixels, int from, int to, float[] out) {
+        sampleRows(cellMajor(), classes, pixels, from, to, out, 0, classes, null, 0, 0);
     }
 
     /**
@@ -89,8 +114,8 @@ public final class CoarseLogits {
      * off ..]}. Cheaper than softmax and entropy of the interpolated logits per pixel: the
      * exps happen once per cell.
      */
-    public void sampleAllWithSummary(int[] pixels, int count, float[] out, float[] summary, int off, int stride) {
-        sampleRows(cellTable(), 2 * classes + 1, pixels, count, out, 0, classes, summary, off, stride);
+    public void sampleAllWithSummary(int[] pixels, int from, int to, float[] out, float[] summary, int off, int stride) {
+        sampleRows(cellTable(), 2 * classes + 1, pixels, from, to, out, 0, classes, summary, off, stride);
     }
 
     /**
@@ -101,7 +126,7 @@ public final class CoarseLogits {
      * pixels between two cell centres), then each pixel interpolates between two columns.
      * Pixels may come in any order; ascending (as selections give them) visits each row once.
      */
-    private void sampleRows(float[] t, int width, int[] pixels, int count, float[] out1, int off1, int stride1,
+    private void sampleRows(float[] t, int width, int[] pixels, int from, int to, float[] out1, int off1, int stride1,
                             float[] out2, int off2, int stride2) {
         int w = map.frameW;
         int gw = map.gridW;
@@ -111,7 +136,7 @@ public final class CoarseLogits {
         int[] columnRow = new int[gw];
         java.util.Arrays.fill(columnRow, -1);
         int y = -1, rowStart = 0, rowEnd = 0;
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             int p = pixels[i];
             if (p >= rowEnd || p < rowStart) {
                 y = p / w;
@@ -164,7 +189,7 @@ public final class CoarseLogits {
      * Per cell: the logits, their softmax, and its entropy ([gridH * gridW, 2C + 1]),
      * built on first use.
      */
-    private float[] cellTable() {
+    private synchronized float[] cellTable() {
         if (table == null) {
             float[] h = new float[map.gridW * map.gridH];
             float[] t = cellMajor();
@@ -184,7 +209,7 @@ public final class CoarseLogits {
     }
 
     /** The logits as [gridH * gridW, C], built on first use. */
-    private float[] cellMajor() {
+    private synchronized float[] cellMajor() {
         if (cellMajor == null) {
             int cells = map.gridW * map.gridH;
             float[] t = new float[cells * classes];
@@ -198,23 +223,89 @@ public final class CoarseLogits {
         return cellMajor;
     }
 
-    /** Per-cell argmax on the grid. */
+    /** Per-cell argmax on the grid (shared: do not modify). */
     public byte[] gridArgmax() {
+        cellStats();
+        return argmax;
+    }
+
+    /** Per cell: the argmax and the gap between the two highest logits. */
+    private synchronized void cellStats() {
+        if (argmax != null) {
+            return;
+        }
         int plane = map.gridW * map.gridH;
         byte[] best = new byte[plane];
+        float[] gap = new float[plane];
         for (int i = 0; i < plane; i++) {
             int k = 0;
             float m = data[i];
+            float second = Float.NEGATIVE_INFINITY;
             for (int c = 1; c < classes; c++) {
                 float v = data[c * plane + i];
                 if (v > m) {
+                    second = m;
                     m = v;
                     k = c;
+                } else if (v > second) {
+                    second = v;
                 }
             }
             best[i] = (byte) k;
+            gap[i] = m - second;
         }
-        return best;
+        argmax = best;
+        margin = gap;
+    }
+
+    /**
+     * Softmax entropy of the bilinearly interpolated logits at every point of {@code target}
+     * (a mapping of this grid onto a finer grid, or onto the frame), row-major.
+     *
+     * <p>Points whose entropy is provably at most {@code floor} are not computed and read 0:
+     * those between four cells that share their argmax k and whose top-2 margins are all at
+     * least {@link Entropy#marginBelow(double, int)}. Interpolation is a convex combination,
+     * so there the margin of k stays at least the smallest corner margin, and no
+     * distribution with that margin has more entropy than the floor. Most of a frame is such
+     * blocks, so the cost follows class boundaries and uncertain regions, not the target's size.
+     */
+    public float[] interpolatedEntropy(GridMapping target, double floor) {
+        if (target.gridW != map.gridW || target.gridH != map.gridH) {
+            throw new IllegalArgumentException("target maps a " + target.gridW + "x" + target.gridH + " grid, logits are "
+                    + map.gridW + "x" + map.gridH);
+        }
+        cellStats();
+        float[] t = cellMajor();
+        float safe = (float) Entropy.marginBelow(floor, classes);
+        float[] h = new float[target.frameW * target.frameH];
+        int gw = map.gridW;
+        int[] xs = target.xRuns;
+        int[] ys = target.yRuns;
+        work.forRange(ys.length - 1, 2, (from, to) -> {
+            float[] v = new float[classes];
+            for (int j = from; j < to; j++) {
+                int yStart = ys[j], yEnd = ys[j + 1];
+                int r0 = target.by0[yStart] * gw;
+                int r1 = target.by1[yStart] * gw;
+                for (int i = 0; i + 1 < xs.length; i++) {
+                    int xStart = xs[i], xEnd = xs[i + 1];
+                    int a = r0 + target.bx0[xStart], b = r0 + target.bx1[xStart];
+                    int c = r1 + target.bx0[xStart], d = r1 + target.bx1[xStart];
+                    byte k = argmax[a];
+                    if (k == argmax[b] && k == argmax[c] && k == argmax[d]
+                            && Math.min(Math.min(margin[a], margin[b]), Math.min(margin[c], margin[d])) >= safe) {
+                        continue;
+                    }
+                    for (int y = yStart; y < yEnd; y++) {
+                        for (int x = xStart; x < xEnd; x++) {
+                            sampleOn(target, t, x, y, v, 0);
+                            h[y * target.frameW + x] = Entropy.of(v, 0, 1, classes);
+                        }
+                    }
+                }
+            }
+        });
+        return h;
     }
 
     /**
@@ -238,38 +329,41 @@ public final class CoarseLogits {
      */
     public void upsampleArgmax(byte[] labels, boolean[] skipCells, GridMapping skipGrid) {
         byte[] cell = gridArgmax();
-        float[] tmp = new float[classes];
+        float[] t = cellMajor();
         int gw = map.gridW;
         int fw = map.frameW;
         int[] xs = map.xRuns;
         int[] ys = map.yRuns;
-        for (int j = 0; j + 1 < ys.length; j++) {
-            int yStart = ys[j], yEnd = ys[j + 1];
-            int r0 = map.by0[yStart] * gw;
-            int r1 = map.by1[yStart] * gw;
-            for (int i = 0; i + 1 < xs.length; i++) {
-                int xStart = xs[i], xEnd = xs[i + 1];
-                int c0 = map.bx0[xStart];
-                int c1 = map.bx1[xStart];
-                byte a = cell[r0 + c0];
-                if (a == cell[r0 + c1] && a == cell[r1 + c0] && a == cell[r1 + c1]) {
-                    for (int y = yStart; y < yEnd; y++) {
-                        java.util.Arrays.fill(labels, y * fw + xStart, y * fw + xEnd, a);
+        work.forRange(ys.length - 1, 2, (from, to) -> {
+            float[] tmp = new float[classes];
+            for (int j = from; j < to; j++) {
+                int yStart = ys[j], yEnd = ys[j + 1];
+                int r0 = map.by0[yStart] * gw;
+                int r1 = map.by1[yStart] * gw;
+                for (int i = 0; i + 1 < xs.length; i++) {
+                    int xStart = xs[i], xEnd = xs[i + 1];
+                    int c0 = map.bx0[xStart];
+                    int c1 = map.bx1[xStart];
+                    byte a = cell[r0 + c0];
+                    if (a == cell[r0 + c1] && a == cell[r1 + c0] && a == cell[r1 + c1]) {
+                        for (int y = yStart; y < yEnd; y++) {
+                            java.util.Arrays.fill(labels, y * fw + xStart, y * fw + xEnd, a);
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                for (int y = yStart; y < yEnd; y++) {
-                    int row = y * fw;
-                    int skipRow = skipCells == null ? 0 : skipGrid.cellY[y] * skipGrid.gridW;
-                    for (int x = xStart; x < xEnd; x++) {
-                        if (skipCells == null || !skipCells[skipRow + skipGrid.cellX[x]]) {
-                            sample(x, y, tmp, 0);
-                            labels[row + x] = (byte) argmax(tmp, 0, classes);
+                    for (int y = yStart; y < yEnd; y++) {
+                        int row = y * fw;
+                        int skipRow = skipCells == null ? 0 : skipGrid.cellY[y] * skipGrid.gridW;
+                        for (int x = xStart; x < xEnd; x++) {
+                            if (skipCells == null || !skipCells[skipRow + skipGrid.cellX[x]]) {
+                                sampleOn(map, t, x, y, tmp, 0);
+                                labels[row + x] = (byte) argmax(tmp, 0, classes);
+                            }
                         }
                     }
                 }
             }
-        }
+        });
     }
 
     public static int argmax(float[] v, int off, int n) {

@@ -37,4 +37,38 @@ public final class Entropy {
         }
         return (float) (Math.log(s) - t / s);
     }
+
+    /**
+     * The smallest gap m between the two highest of {@code n} logits that guarantees an
+     * entropy of at most {@code h}. With the top logit m above the rest, entropy is highest
+     * when the other n - 1 are equal: {@code ln(1 + q) + q m / (1 + q)}, q = (n - 1) e^-m,
+     * which falls as m grows; solved by bisection.
+     */
+    public static double marginBelow(double h, int n) {
+        if (n < 2) {
+            return 0;
+        }
+        if (h <= 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double lo = 0, hi = 1;
+        while (maxEntropy(hi, n) > h) {
+            hi *= 2;
+        }
+        for (int i = 0; i < 60; i++) {
+            double mid = (lo + hi) / 2;
+            if (maxEntropy(mid, n) > h) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return hi;
+    }
+
+    /** Highest entropy of n logits whose top one is m above every other. */
+    static double maxEntropy(double m, int n) {
+        double q = (n - 1) * Math.exp(-m);
+        return Math.log1p(q) + q * m / (1 + q);
+    }
 }

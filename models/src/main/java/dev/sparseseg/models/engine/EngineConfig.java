@@ -22,9 +22,11 @@ import java.nio.file.Path;
  * @param spin      let ONNX Runtime's pool threads spin between operators instead of sleeping:
  *                  a little faster when inference has the cores to itself, slower when decoding
  *                  and encoding threads share them (as in the streaming job), so off by default
+ * @param latencyBudgetMs time per frame that sparse refinement fits into (the most uncertain
+ *                  pixels that fit are refined, at the cost measured as it runs); 0 = none
  */
 public record EngineConfig(Path modelsDir, Device device, int threads, int sparseThreads, Double scale,
-                           Double threshold, int budget, Integer gridFactor, boolean spin) {
+                           Double threshold, int budget, Integer gridFactor, boolean spin, double latencyBudgetMs) {
 
     public static final String SEGMENTER = "segmenter";
     public static final String REFINER = "refiner";
@@ -32,43 +34,47 @@ public record EngineConfig(Path modelsDir, Device device, int threads, int spars
 
     public static EngineConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new EngineConfig(null, Device.CPU, cores, cores, null, null, 0, null, false);
+        return new EngineConfig(null, Device.CPU, cores, cores, null, null, 0, null, false, 0);
     }
 
     public EngineConfig withModelsDir(Path dir) {
-        return new EngineConfig(dir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, spin);
+        return new EngineConfig(dir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withDevice(Device d) {
-        return new EngineConfig(modelsDir, d, threads, sparseThreads, scale, threshold, budget, gridFactor, spin);
+        return new EngineConfig(modelsDir, d, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withThreads(int t) {
-        return new EngineConfig(modelsDir, device, t, sparseThreads, scale, threshold, budget, gridFactor, spin);
+        return new EngineConfig(modelsDir, device, t, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withSparseThreads(int t) {
-        return new EngineConfig(modelsDir, device, threads, t, scale, threshold, budget, gridFactor, spin);
+        return new EngineConfig(modelsDir, device, threads, t, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withScale(Double s) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, s, threshold, budget, gridFactor, spin);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, s, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withThreshold(Double t) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, t, budget, gridFactor, spin);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, t, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withBudget(int b) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, b, gridFactor, spin);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, b, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withGridFactor(Integer k) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, k, spin);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, k, spin, latencyBudgetMs);
     }
 
     public EngineConfig withSpin(boolean on) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, on);
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, on, latencyBudgetMs);
+    }
+
+    public EngineConfig withLatencyBudgetMs(double ms) {
+        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, ms);
     }
 
     public EngineConfig validate() {
@@ -95,6 +101,9 @@ public record EngineConfig(Path modelsDir, Device device, int threads, int spars
         }
         if (budget < 0) {
             throw new IllegalArgumentException("budget " + budget + " must be >= 0 (0 = unlimited)");
+        }
+        if (!(latencyBudgetMs >= 0) || Double.isInfinite(latencyBudgetMs)) {
+            throw new IllegalArgumentException("latency budget " + latencyBudgetMs + " ms must be >= 0 (0 = none)");
         }
         return this;
     }

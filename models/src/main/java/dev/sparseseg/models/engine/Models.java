@@ -5,7 +5,9 @@ import dev.sparseseg.models.coarse.CoarseInference;
 import dev.sparseseg.models.fuse.GatedEnsembler;
 import dev.sparseseg.models.refine.SparseRefiner;
 import dev.sparseseg.models.runtime.OnnxModel;
+import dev.sparseseg.models.runtime.PixelWork;
 import dev.sparseseg.models.select.EntropySelector;
+import dev.sparseseg.models.select.LatencyBudget;
 
 /**
  * The three reference models (segmenter, refiner, ensembler) loaded once, and the
@@ -73,9 +75,14 @@ public final class Models implements AutoCloseable {
         return segmenter.card().classes.stream().map(c -> c.name).toArray(String[]::new);
     }
 
-    /** Stage 1 on the shared segmenter session, at {@code scale}. */
+    /** Stage 1 on the shared segmenter session, at {@code scale}; per-pixel work on the segmenter's threads. */
     public CoarseInference coarse(double scale) {
-        return new CoarseInference(segmenter, scale);
+        return new CoarseInference(segmenter, scale, PixelWork.of(config.threads()));
+    }
+
+    /** A fresh latency budget per frame, or null when the config sets none. */
+    public LatencyBudget latencyBudget() {
+        return config.latencyBudgetMs() > 0 ? new LatencyBudget(config.latencyBudgetMs()) : null;
     }
 
     /** Selection grid factor: the config's, else the refiner card's, else 1. */
@@ -110,7 +117,7 @@ public final class Models implements AutoCloseable {
     }
 
     public Segmenter sparse() {
-        return new SparseRefineEngine(coarse(scale()), selector(), refiner(), ensembler());
+        return new SparseRefineEngine(coarse(scale()), selector(), refiner(), ensembler(), latencyBudget());
     }
 
     /** SparseRefine at another operating point (threshold sweeps). */

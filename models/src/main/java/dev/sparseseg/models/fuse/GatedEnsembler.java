@@ -46,12 +46,19 @@ public final class GatedEnsembler {
 
     /** The full-resolution label map: coarse everywhere, fused logits at the refined pixels. */
     public LabelMap fuse(CoarseLogits logits, RefinedPixels r) {
+        return labels(logits, r, fuseLogits(r));
+    }
+
+    /**
+     * The label map from logits already fused by {@link #fuseLogits}: the part of fusion
+     * whose cost follows the frame, not the refined pixels.
+     */
+    public LabelMap labels(CoarseLogits logits, RefinedPixels r, float[] fused) {
         int w = logits.mapping().frameW;
         int h = logits.mapping().frameH;
         byte[] labels = new byte[w * h];
         // Pixels of refined cells are overwritten below: skip their upsampling.
         logits.upsampleArgmax(labels, r.selection().cells(), r.selection().grid());
-        float[] fused = fuseLogits(r);
         int[] px = r.selection().pixels();
         for (int i = 0; i < r.selection().count(); i++) {
             labels[px[i]] = (byte) CoarseLogits.argmax(fused, i * classes, classes);

@@ -1,5 +1,7 @@
 package dev.sparseseg.models.image;
 
+import dev.sparseseg.models.runtime.PixelWork;
+
 /**
  * Frame to normalised NCHW float input, resized by area averaging.
  *
@@ -21,13 +23,20 @@ public final class Preprocess {
      * normalised by {@code (v/255 - mean) / std} into {@code dst}.
      */
     public static float[] toTensor(RgbFrame f, int outW, int outH, float[] mean, float[] std, float[] dst) {
+        return toTensor(f, outW, outH, mean, std, dst, PixelWork.SERIAL);
+    }
+
+    /** As above, output rows spread over {@code work}'s threads. */
+    public static float[] toTensor(RgbFrame f, int outW, int outH, float[] mean, float[] std, float[] dst, PixelWork work) {
         int plane = outW * outH;
         float[] out = dst != null && dst.length >= 3 * plane ? dst : new float[3 * plane];
+        int w = f.width();
+        int h = f.height();
         int[] x0 = new int[outW];
         int[] x1 = new int[outW];
         for (int x = 0; x < outW; x++) {
-            x0[x] = (int) ((long) x * f.width() / outW);
-            x1[x] = (int) (((long) (x + 1) * f.width() + outW - 1) / outW);
+            x0[x] = (int) ((long) x * w / outW);
+            x1[x] = (int) (((long) (x + 1) * w + outW - 1) / outW);
         }
         float[] scale = new float[3];
         float[] shift = new float[3];
@@ -36,27 +45,34 @@ public final class Preprocess {
             shift[c] = -mean[c] / std[c];
         }
         byte[] rgb = f.rgb();
-        int w = f.width();
-        for (int y = 0; y < outH; y++) {
-            int y0 = (int) ((long) y * f.height() / outH);
-            int y1 = (int) (((long) (y + 1) * f.height() + outH - 1) / outH);
-            for (int x = 0; x < outW; x++) {
-                int r = 0, g = 0, b = 0;
+        // Rows of source pixels per output row, so that a task's cost follows its share of the frame.
+        work.forRange(outH, Math.max(1, 4096 / Math.max(1, outW)), (from, to) -> {
+            // Column sums over an output row's source rows, read in memory order.
+            int[] col = new int[w * 3];
+            for (int y = from; y < to; y++) {
+                int y0 = (int) ((long) y * h / outH);
+                int y1 = (int) (((long) (y + 1) * h + outH - 1) / outH);
+                java.util.Arrays.fill(col, 0);
                 for (int sy = y0; sy < y1; sy++) {
-                    int i = (sy * w + x0[x]) * 3;
-                    for (int sx = x0[x]; sx < x1[x]; sx++, i += 3) {
-                        r += rgb[i] & 0xFF;
-                        g += rgb[i + 1] & 0xFF;
-                        b += rgb[i + 2] & 0xFF;
+                    for (int i = 0, s = sy * w * 3; i < w * 3; i++, s++) {
+                        col[i] += rgb[s] & 0xFF;
                     }
                 }
-                float inv = 1f / ((y1 - y0) * (x1[x] - x0[x]));
-                int o = y * outW + x;
-                out[o] = r * inv * scale[0] + shift[0];
-                out[plane + o] = g * inv * scale[1] + shift[1];
-                out[2 * plane + o] = b * inv * scale[2] + shift[2];
+                for (int x = 0; x < outW; x++) {
+                    int r = 0, g = 0, b = 0;
+                    for (int i = x0[x] * 3, end = x1[x] * 3; i < end; i += 3) {
+                        r += col[i];
+                        g += col[i + 1];
+                        b += col[i + 2];
+                    }
+                    float inv = 1f / ((y1 - y0) * (x1[x] - x0[x]));
+                    int o = y * outW + x;
+                    out[o] = r * inv * scale[0] + shift[0];
+                    out[plane + o] = g * inv * scale[1] + shift[1];
+                    out[2 * plane + o] = b * inv * scale[2] + shift[2];
+                }
             }
-        }
+        });
         return out;
     }
 }

@@ -67,23 +67,38 @@ public final class PointFeaturizer {
 
     /**
      * Fills {@code feats} ([N, F]) and {@code coarse} ([N, C], the upsampled coarse logits)
-     * for the selected pixels. Arrays must hold at least N rows.
+     * for the selected pixels. Arrays must hold at least N rows. Runs on the logits' threads.
      */
     public void featurize(RgbFrame frame, CoarseLogits logits, Selection sel, float[] feats, float[] coarse) {
+        int n = sel.count();
+        if (n == 0) {
+            return;
+        }
+        int f = featureCount();
+        int[] px = sel.pixels();
+        int[] offsets = patchOffsets(frame.width());
+        logits.work().forRange(n, 4096, (from, to) -> {
+            gather(frame, logits.mapping(), px, from, to, offsets, feats);
+            if (cellSummary) {
+                logits.sampleAllWithSummary(px, from, to, coarse, feats, f - classes - 1, f);
+            } else {
+                logits.sampleAll(px, from, to, coarse);
+            }
+        });
+    }
+
+    /** RGB patch and position of pixels {@code px[from .. to)}. */
+    private void gather(RgbFrame frame, GridMapping m, int[] px, int from, int to, int[] offsets, float[] feats) {
         int f = featureCount();
         int r = patch / 2;
         int w = frame.width();
         int h = frame.height();
         byte[] rgb = frame.rgb();
-        GridMapping m = logits.mapping();
         float scale0 = scale[0], scale1 = scale[1], scale2 = scale[2];
         float shift0 = shift[0], shift1 = shift[1], shift2 = shift[2];
-        int[] px = sel.pixels();
-        int n = sel.count();
         int reach = r * maxDilation;
-        int[] offsets = patchOffsets(w);
         int y = 0, rowStart = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int p = px[i];
             if (p >= rowStart + w || p < rowStart) {
                 y = p / w;
@@ -116,11 +131,6 @@ public final class PointFeaturizer {
             }
             feats[o] = m.fracY(y);
             feats[o + 1] = m.fracX(x);
-        }
-        if (cellSummary) {
-            logits.sampleAllWithSummary(px, n, coarse, feats, f - classes - 1, f);
-        } else {
-            logits.sampleAll(px, n, coarse);
         }
     }
 }

@@ -1,0 +1,85 @@
+package dev.sparseseg.models.select;
+
+/**
+ * Turns a time budget per frame into a pixel budget for its selection: each frame refines
+ * the most uncertain pixels that fit what is left of the budget once coarse inference is
+ * done, at the refinement cost measured on the frames before it.
+ *
+ * <p>Cost model, refreshed after every frame: the stages after coarse inference take a
+ * fixed part (selection, upsampling the coarse labels) plus a cost per refined pixel
+ * (featurizing, the refiner, the gate). The fixed part is planned at its mean plus three
+ * mean deviations, so that the tail rather than the average fits; frames that still run
+ * over shrink the share of the remainder given to refinement, which grows back slowly.
+ *
+ * <p>Not thread-safe: one per engine (per pipeline of operators in the job).
+ */
+public final class LatencyBudget {
+    /** Weight of the newest frame in the running means. */
+    private static final double ALPHA = 0.1;
+    /** Per-pixel cost assumed before the first measurement: above what a CPU core needs. */
+    private static final double FIRST_NS_PER_PIXEL = 1000;
+    /** Frames with fewer refined pixels say little about the cost per pixel. */
+    private static final int MIN_PIXELS_TO_LEARN = 256;
+
+    private final long budgetNs;
+    private double nsPerPixel = FIRST_NS_PER_PIXEL;
+    private double fixedNs;
+    private double fixedDeviationNs;
+    private boolean measured;
+    private boolean costMeasured;
+    private double share = 1.0;
+    private long lastPixels = -1;
+
+    /** @param budgetMs time per frame, from the frame's arrival at the engine to its label map; > 0 */
+    public LatencyBudget(double budgetMs) {
+        if (!(budgetMs > 0) || Double.isInfinite(budgetMs)) {
+            throw new IllegalArgumentException("latency budget " + budgetMs + " ms must be a positive number");
+        }
+        this.budgetNs = Math.round(budgetMs * 1e6);
+    }
+
+    public double budgetMs() {
+        return budgetNs / 1e6;
+    }
+
+    /** Pixels this frame may refine, {@code spentNs} of its budget being gone already. */
+    public long pixels(long spentNs) {
+        double left = budgetNs - spentNs - fixedNs - 3 * fixedDeviationNs;
+        lastPixels = left <= 0 ? 0 : (long) (share * left / nsPerPixel);
+        return lastPixels;
+    }
+
+    /** The pixel budget given to the last frame (-1 before the first). */
+    public long lastPixels() {
+        return lastPixels;
+    }
+
+    /**
+     * Learns from a finished frame.
+     *
+     * @param fixedNs      time after coarse inference that does not grow with refined pixels
+     * @param perPixelNs   time that does (featurizing, refiner, gate)
+     * @param pixels       pixels refined
+     * @param totalNs      the frame's whole time, to compare with the budget
+     */
+    public void record(long fixedNs, long perPixelNs, int pixels, long totalNs) {
+        if (!measured) {
+            this.fixedNs = fixedNs;
+            measured = true;
+        } else {
+            fixedDeviationNs += ALPHA * (Math.abs(fixedNs - this.fixedNs) - fixedDeviationNs);
+            this.fixedNs += ALPHA * (fixedNs - this.fixedNs);
+        }
+        if (pixels >= MIN_PIXELS_TO_LEARN) {
+            double cost = (double) perPixelNs / pixels;
+            nsPerPixel = costMeasured ? nsPerPixel + ALPHA * (cost - nsPerPixel) : cost;
+            costMeasured = true;
+        }
+        share = totalNs > budgetNs ? Math.max(0.1, share * 0.8) : Math.min(1.0, share * 1.01);
+    }
+
+    /** Current estimate of the cost of one refined pixel, in nanoseconds. */
+    public double nsPerPixel() {
+        return nsPerPixel;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.sparseseg.models;
+
+import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.engine.Segmentation;
+import dev.sparseseg.models.engine.Segmenter;
+import dev.sparseseg.models.image.RgbFrame;
+import dev.sparseseg.models.select.LatencyBudget;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LatencyBudgetTest {
+    @Test
+    void pixelBudgetFollowsTheMeasuredCost() {
+        // Simulated frames: 5 ms fixed after coarse inference, 200 ns per refined pixel, 20 ms coarse.
+        LatencyBudget b = new LatencyBudget(50);
+        long coarse = 20_000_000L;
+        for (int frame = 0; frame < 50; frame++) {
+            long pixels = b.pixels(coarse);
+            int refined = (int) Math.min(pixels, 500_000);
+            long rest = 5_000_000L + 200L * refined;
+            b.record(5_000_000L, 200L * refined, refined, coarse + rest);
+        }
+        assertEquals(200, b.nsPerPixel(), 1e-6);
+        // 50 - 20 - 5 ms left (the fixed part no longer varies) at 200 ns: 125,000 pixels.
+        assertEquals(125_000, b.pixels(coarse), 125_000 * 0.02);
+        assertEquals(0, b.pixels(49_000_000L), "nothing fits after 49 ms");
+    }
+
+    @Test
+    void framesOverTheBudgetShrinkTheShare() {
+        LatencyBudget b = new LatencyBudget(50);
+        b.record(1_000_000L, 50_000_000L, 100_000, 60_000_000L);
+        long afterOverrun = b.pixels(10_000_000L);
+        b.record(1_000_000L, 50_000_000L, 100_000, 60_000_000L);
+        assertTrue(b.pixels(10_000_000L) < afterOverrun, "a second overrun must lower the budget");
+    }
+
+    @Test
+    void badBudgetsAreRefusedWithTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LatencyBudget(-5));
+        assertEquals("latency budget -5.0 ms must be a positive number", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new LatencyBudget(Double.NaN));
+    }
+
+    /**
+     * A 1280x720 noise frame with threshold 0 selects every pixel: unbudgeted, refining
+     * them takes several times the budget; with it, frames refine what fits. The budget is
+     * set from this machine's own coarse-only time, and the check has room for noise on a
+     * shared machine, but not for a budget that is ignored.
+     */
+    @Test
+    void aBudgetKeepsASyntheticFrameUnderIt() {
+        RgbFrame frame = noise(1280, 720, 3);
+        try (Models models = Models.load(TestModels.cpu().withThreshold(0.0))) {
+            Segmenter low = models.denseLow();
+            long[] lowNs = new long[7];
+            for (int i = 0; i < lowNs.length; i++) {
+                lowNs[i] = low.segment(frame).timings().totalNs();
+            }
+            double budgetMs = Math.max(2 * median(lowNs) / 1e6, 40);
+            Segmentation unbudgeted = models.sparse().segment(frame);
+            assertTrue(unbudgeted.refinedPixels() > 0.9 * frame.pixels(), "refined " + unbudgeted.refinedPixels());
+            assertEquals(-1, unbudgeted.pixelBudget());
+
+            try (Models budgeted = Models.load(TestModels.cpu().withThreshold(0.0).withLatencyBudgetMs(budgetMs))) {
+                Segmenter sparse = budgeted.sparse();
+                long[] ms = new long[15];
+                Segmentation last = null;
+                for (int i = 0; i < 25; i++) {
+                    last = sparse.segment(frame);
+                    if (i >= 10) {
+                        ms[i - 10] = last.timings().totalNs();
+                    }
+                }
+                double medianMs = median(ms) / 1e6;
+                System.out.printf("latency budget %.1f ms: median %.1f ms, %d of %d pixels refined (budget %d); "
+                                + "unbudgeted %.1f ms%n", budgetMs, medianMs, last.refinedPixels(), frame.pixels(),
+                        last.pixelBudget(), unbudgeted.timings().totalMs());
+                assertTrue(last.pixelBudget() >= 0, "the pixel budget is reported");
+                assertTrue(last.refinedPixels() <= last.pixelBudget(), "refined more than the budget allowed");
+                assertTrue(last.refinedPixels() > 0, "a budget of twice the coarse time leaves room to refine");
+                assertTrue(medianMs <= 1.5 * budgetMs, "median " + medianMs + " ms over the " + budgetMs + " ms budget");
+            }
+        }
+    }
+
+    private static RgbFrame noise(int w, int h, long seed) {
+        byte[] rgb = new byte[w * h * 3];
+        new Random(seed).nextBytes(rgb);
+        return new RgbFrame(w, h, rgb);
+    }
+
+    private static double median(long[] v) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}
