@@ -3,6 +3,8 @@ package dev.sparseseg.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.engine.OperatingPoint;
+import dev.sparseseg.models.image.RgbFrame;
 import dev.sparseseg.models.engine.Segmenter;
 import dev.sparseseg.models.eval.DatasetSplit;
 import dev.sparseseg.models.eval.Evaluation;
@@ -56,15 +58,18 @@ public final class EvalCommand implements Callable<Integer> {
             modes.put(DENSE_LOW, models.denseLow());
             modes.put(SPARSE, models.sparse());
             int n = Evaluation.frameCount(ds, limit);
-            System.out.printf("eval %s (%d frames), scale %.3f, threshold %.3f, grid factor %d, budget %d, "
+            RgbFrame first = ds.frame(0);
+            OperatingPoint point = models.operatingPoint(first.width(), first.height());
+            System.out.printf("eval %s (%d frames, %dx%d), %s, budget %d, latency budget %s, "
                             + "%d threads (refiner/ensembler %d), %s%n",
-                    ds.split(), n, models.scale(), models.threshold(), models.gridFactor(), models.config().budget(),
+                    ds.split(), n, first.width(), first.height(), point, models.config().budget(),
+                    models.config().latencyBudgetMs() > 0 ? models.config().latencyBudgetMs() + " ms" : "none",
                     models.config().threads(), models.config().sparseThreads(), models.segmenterModel().device());
             ProgressBar bar = new ProgressBar(System.err, "eval", n);
             List<ModeReport> reports = Evaluation.run(ds, modes, models.classes(), limit, bar::update);
             System.out.print(ReportTable.format(reports, models.classNames()));
             if (json != null) {
-                writeJson(json, models, ds.split(), n, reports);
+                writeJson(json, models, point, ds.split(), n, reports);
                 System.out.println("wrote " + json);
             }
             if (sweep != null) {
@@ -74,14 +79,16 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeJson(Path file, Models models, String split, int frames, List<ModeReport> reports) throws IOException {
+    private void writeJson(Path file, Models models, OperatingPoint point, String split, int frames,
+                           List<ModeReport> reports) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("split", split);
         root.put("frames", frames);
-        root.put("scale", models.scale());
-        root.put("threshold", models.threshold());
-        root.put("grid_factor", models.gridFactor());
+        root.put("scale", point.scale());
+        root.put("threshold", point.threshold());
+        root.put("grid_factor", point.gridFactor());
         root.put("budget", models.config().budget());
+        root.put("latency_budget_ms", models.config().latencyBudgetMs());
         root.put("threads", models.config().threads());
         root.put("sparse_threads", models.config().sparseThreads());
         root.put("device", models.segmenterModel().device().toString());
@@ -91,6 +98,10 @@ public final class EvalCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("miou", r.miou());
             m.put("ms_median", r.msMedian());
+            m.put("ms_p99", r.msP99());
+            if (r.pixelBudget() >= 0) {
+                m.put("pixel_budget_mean", r.pixelBudget());
+            }
             m.put("refined_fraction", r.refinedFraction());
             Map<String, Double> st = new LinkedHashMap<>();
             for (int k = 0; k < ModeReport.STAGES.length; k++) {

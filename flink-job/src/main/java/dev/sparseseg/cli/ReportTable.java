@@ -11,12 +11,17 @@ final class ReportTable {
 
     static String format(List<ModeReport> reports, String[] classNames) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%n%-12s %8s %10s %9s   %s%n", "mode", "mIoU %", "ms/frame", "refined",
+        sb.append(String.format("%n%-12s %8s %10s %8s %9s   %s%n", "mode", "mIoU %", "ms/frame", "p99 ms", "refined",
                 "median ms: " + String.join(" / ", ModeReport.STAGES)));
         for (ModeReport r : reports) {
             double[] s = r.stageMsMedian();
-            sb.append(String.format("%-12s %8.2f %10.2f %8.1f%%   %.2f / %.2f / %.2f / %.2f%n", r.mode(), r.miou(), r.msMedian(),
-                    100 * r.refinedFraction(), s[0], s[1], s[2], s[3]));
+            sb.append(String.format("%-12s %8.2f %10.2f %8.2f %8.1f%%   %.2f / %.2f / %.2f / %.2f%n", r.mode(), r.miou(),
+                    r.msMedian(), r.msP99(), 100 * r.refinedFraction(), s[0], s[1], s[2], s[3]));
+        }
+        for (ModeReport r : reports) {
+            if (r.pixelBudget() >= 0) {
+                sb.append(String.format("%s: latency budget allowed %.0f pixels per frame on average%n", r.mode(), r.pixelBudget()));
+            }
         }
         sb.append(String.format("%nper-class IoU %%%n%-12s", "class"));
         for (ModeReport r : reports) {

@@ -8,6 +8,8 @@ public final class Headers {
     public static final String HEIGHT = "height";
     public static final String MODEL = "model";
     public static final String REFINED = "refined";
+    /** Pixels a latency budget let the frame refine (only with {@code --latency-budget-ms}). */
+    public static final String PIXEL_BUDGET = "pixel-budget";
     public static final String LATENCY_MS = "latency-ms";
     public static final String DROPPED = "dropped";
     /** Per-stage timings: {@code stage-ms-coarse}, {@code stage-ms-select}, ... */

@@ -1,12 +1,11 @@
 package dev.sparseseg.job.stages;
 
 import dev.sparseseg.job.EngineSpec;
-import dev.sparseseg.models.coarse.CoarseInference;
 import dev.sparseseg.models.engine.Models;
 
-/** Stage 1: the segmenter on the frame shrunk to the coarse scale. */
+/** Stage 1: the segmenter on the frame shrunk to the coarse scale of its size's operating point. */
 public final class CoarseInferenceStage extends ModelStage {
-    private transient CoarseInference coarse;
+    private transient Models models;
 
     public CoarseInferenceStage(EngineSpec spec) {
         super(spec);
@@ -14,13 +13,13 @@ public final class CoarseInferenceStage extends ModelStage {
 
     @Override
     void init(Models models) {
-        coarse = models.coarse(models.scale());
+        this.models = models;
     }
 
     @Override
     public FrameInFlight map(FrameInFlight f) {
         long t0 = System.nanoTime();
-        f.logits = coarse.infer(f.frame);
+        f.logits = models.coarseFor(f.frame.width(), f.frame.height()).infer(f.frame);
         f.stageNs[FrameInFlight.Stage.COARSE.ordinal()] = System.nanoTime() - t0;
         return f;
     }

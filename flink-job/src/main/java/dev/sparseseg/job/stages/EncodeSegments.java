@@ -65,6 +65,9 @@ public final class EncodeSegments extends RichMapFunction<FrameInFlight, Segment
         s.headers.put(Headers.MODEL, model);
         s.headers.put(Headers.REFINED, Integer.toString(refined));
         s.headers.put(Headers.LATENCY_MS, Long.toString(latencyMs));
+        if (f.pixelBudget >= 0) {
+            s.headers.put(Headers.PIXEL_BUDGET, Long.toString(f.pixelBudget));
+        }
         if (f.droppedBefore > 0) {
             s.headers.put(Headers.DROPPED, Long.toString(f.droppedBefore));
         }

@@ -26,6 +26,8 @@ public class FrameInFlight {
     public LabelMap labels;
     /** Pixels selected for refinement (kept after the selection itself is dropped). */
     public int refinedPixels;
+    /** Pixels a latency budget let this frame refine; -1 without one. */
+    public long pixelBudget = -1;
 
     /** Nanoseconds spent in decode, coarse, select, refine, fuse. */
     public long[] stageNs = new long[Stage.values().length];

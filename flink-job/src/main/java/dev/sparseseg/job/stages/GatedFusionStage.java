@@ -8,6 +8,7 @@ import dev.sparseseg.models.fuse.GatedEnsembler;
 public final class GatedFusionStage extends ModelStage {
     private final boolean keepFrame;
     private transient GatedEnsembler ensembler;
+    private transient SharedBudget budget;
 
     /** @param keepFrame pass the RGB frame on (overlays need it); otherwise it is not shipped to the encoder */
     public GatedFusionStage(EngineSpec spec, boolean keepFrame) {
@@ -18,13 +19,31 @@ public final class GatedFusionStage extends ModelStage {
     @Override
     void init(Models models) {
         ensembler = models.ensembler();
+        budget = SharedBudget.acquire(getRuntimeContext(), models);
+    }
+
+    @Override
+    public void close() {
+        SharedBudget.release(budget);
+        budget = null;
+        super.close();
     }
 
     @Override
     public FrameInFlight map(FrameInFlight f) {
         long t0 = System.nanoTime();
-        f.labels = ensembler.fuse(f.logits, f.refined);
-        f.stageNs[FrameInFlight.Stage.FUSE.ordinal()] = System.nanoTime() - t0;
+        float[] fused = ensembler.fuseLogits(f.refined);
+        long t1 = System.nanoTime();
+        f.labels = ensembler.labels(f.logits, f.refined, fused);
+        long t2 = System.nanoTime();
+        f.stageNs[FrameInFlight.Stage.FUSE.ordinal()] = t2 - t0;
+        if (budget != null && budget.latency() != null) {
+            long[] ns = f.stageNs;
+            budget.latency().record(ns[FrameInFlight.Stage.SELECT.ordinal()] + (t2 - t1),
+                    ns[FrameInFlight.Stage.REFINE.ordinal()] + (t1 - t0), f.refinedPixels,
+                    ns[FrameInFlight.Stage.COARSE.ordinal()] + ns[FrameInFlight.Stage.SELECT.ordinal()]
+                            + ns[FrameInFlight.Stage.REFINE.ordinal()] + (t2 - t0));
+        }
         // The logits and selection are no longer needed: do not ship them further.
         f.logits = null;
         f.refined = null;

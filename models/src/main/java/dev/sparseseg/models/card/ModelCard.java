@@ -49,6 +49,12 @@ public final class ModelCard {
     @JsonProperty("feature_count") public Integer featureCount;
     /** Refiner: features end with the coarse cells' softmax and entropy, interpolated (default false). */
     @JsonProperty("cell_summary") public Boolean cellSummary;
+    /**
+     * Refiner: operating points chosen for given frame sizes (coarse scale, threshold, grid
+     * factor each); the engine takes the one whose resolution is nearest the frame's. The
+     * top-level fields serve when there are none.
+     */
+    @JsonProperty("operating_points") public List<Point> operatingPoints;
     /** Free-form provenance: training command, seconds, val figures. */
     @JsonProperty("training") public Map<String, Object> training;
     @JsonProperty("val") public Map<String, Object> val;
@@ -58,6 +64,15 @@ public final class ModelCard {
         @JsonProperty("id") public int id;
         @JsonProperty("name") public String name;
         @JsonProperty("color") public int[] color;
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class Point {
+        /** The frame size [width, height] this point was chosen for. */
+        @JsonProperty("resolution") public int[] resolution;
+        @JsonProperty("coarse_scale") public Double coarseScale;
+        @JsonProperty("entropy_threshold") public Double entropyThreshold;
+        @JsonProperty("selection_grid_factor") public Integer selectionGridFactor;
     }
 
     public static ModelCard parse(InputStream in, String source) throws IOException {
@@ -118,6 +133,18 @@ public final class ModelCard {
             require(featureCount != null, source, "a refiner needs \"feature_count\"");
             require(selectionGridFactor == null || selectionGridFactor >= 1, source,
                     "\"selection_grid_factor\" " + selectionGridFactor + " must be >= 1");
+            for (int i = 0; operatingPoints != null && i < operatingPoints.size(); i++) {
+                Point p = operatingPoints.get(i);
+                String at = "operating_points[" + i + "]";
+                require(p.resolution != null && p.resolution.length == 2 && p.resolution[0] > 0 && p.resolution[1] > 0,
+                        source, at + " needs \"resolution\": [width, height]");
+                require(p.coarseScale != null && p.coarseScale > 0 && p.coarseScale <= 1, source,
+                        at + " needs \"coarse_scale\" in (0, 1], got " + p.coarseScale);
+                require(p.entropyThreshold != null && p.entropyThreshold >= 0, source,
+                        at + " needs \"entropy_threshold\" >= 0, got " + p.entropyThreshold);
+                require(p.selectionGridFactor == null || p.selectionGridFactor >= 1, source,
+                        at + " \"selection_grid_factor\" " + p.selectionGridFactor + " must be >= 1");
+            }
         }
     }
 

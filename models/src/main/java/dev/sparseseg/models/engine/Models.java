@@ -9,6 +9,10 @@ import dev.sparseseg.models.runtime.PixelWork;
 import dev.sparseseg.models.select.EntropySelector;
 import dev.sparseseg.models.select.LatencyBudget;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The three reference models (segmenter, refiner, ensembler) loaded once, and the
  * segmenters built on them. The segmenter is one multi-scale model: the coarse model at
@@ -23,12 +27,17 @@ public final class Models implements AutoCloseable {
     private final OnnxModel segmenter;
     private final OnnxModel refiner;
     private final OnnxModel ensembler;
+    private final List<OperatingPoint> points;
+    /** Stages per operating point, built when a frame of that size first comes. */
+    private final Map<Double, CoarseInference> coarseByScale = new HashMap<>();
+    private final Map<OperatingPoint, EntropySelector> selectorByPoint = new HashMap<>();
 
     private Models(EngineConfig config, OnnxModel segmenter, OnnxModel refiner, OnnxModel ensembler) {
         this.config = config;
         this.segmenter = segmenter;
         this.refiner = refiner;
         this.ensembler = ensembler;
+        this.points = OperatingPoint.of(refiner.card()).stream().map(p -> p.override(config)).toList();
     }
 
     public static Models load(EngineConfig config) {
@@ -61,6 +70,25 @@ public final class Models implements AutoCloseable {
 
     public double threshold() {
         return config.threshold() != null ? config.threshold() : refiner.card().entropyThreshold;
+    }
+
+    /**
+     * The operating point for frames of {@code width x height}: the refiner card's point
+     * nearest that size, with any scale, threshold or grid factor the config sets instead.
+     */
+    public OperatingPoint operatingPoint(int width, int height) {
+        return OperatingPoint.nearest(points, width, height);
+    }
+
+    /** Stage 1 at the operating point of this frame size (cached per scale). */
+    public CoarseInference coarseFor(int width, int height) {
+        return coarseByScale.computeIfAbsent(operatingPoint(width, height).scale(), this::coarse);
+    }
+
+    /** Stage 2 at the operating point of this frame size (cached per point). */
+    public EntropySelector selectorFor(int width, int height) {
+        return selectorByPoint.computeIfAbsent(operatingPoint(width, height),
+                p -> new EntropySelector(p.threshold(), config.budget(), p.gridFactor()));
     }
 
     public OnnxModel segmenterModel() {
@@ -111,18 +139,30 @@ public final class Models implements AutoCloseable {
         return new DenseSegmenter(coarse(1.0));
     }
 
-    /** Dense inference at the coarse scale, upsampled. */
+    /** Dense inference at the coarse scale of each frame's operating point, upsampled. */
     public Segmenter denseLow() {
-        return new DenseSegmenter(coarse(scale()));
+        return frame -> new DenseSegmenter(coarseFor(frame.width(), frame.height())).segment(frame);
     }
 
+    /** SparseRefine at each frame's operating point, within the config's latency budget if it sets one. */
     public Segmenter sparse() {
-        return new SparseRefineEngine(coarse(scale()), selector(), refiner(), ensembler(), latencyBudget());
+        SparseRefiner r = refiner();
+        GatedEnsembler e = ensembler();
+        LatencyBudget latency = latencyBudget();
+        return frame -> new SparseRefineEngine(coarseFor(frame.width(), frame.height()),
+                selectorFor(frame.width(), frame.height()), r, e, latency).segment(frame);
     }
 
-    /** SparseRefine at another operating point (threshold sweeps). */
+    /** SparseRefine at another threshold and pixel budget (sweeps), at each frame's scale and grid factor. */
     public Segmenter sparse(double threshold, int budget) {
-        return new SparseRefineEngine(coarse(scale()), new EntropySelector(threshold, budget, gridFactor()), refiner(), ensembler());
+        SparseRefiner r = refiner();
+        GatedEnsembler e = ensembler();
+        Map<Integer, EntropySelector> byGrid = new HashMap<>();
+        return frame -> {
+            OperatingPoint p = operatingPoint(frame.width(), frame.height());
+            EntropySelector s = byGrid.computeIfAbsent(p.gridFactor(), k -> new EntropySelector(threshold, budget, k));
+            return new SparseRefineEngine(coarseFor(frame.width(), frame.height()), s, r, e).segment(frame);
+        };
     }
 
     @Override

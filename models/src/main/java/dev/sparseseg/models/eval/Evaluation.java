@@ -30,7 +30,9 @@ public final class Evaluation {
         Map<String, double[]> ms = new LinkedHashMap<>();
         Map<String, double[]> refined = new LinkedHashMap<>();
         Map<String, double[][]> stages = new LinkedHashMap<>();
+        Map<String, double[]> budgets = new LinkedHashMap<>();
         for (String m : modes.keySet()) {
+            budgets.put(m, new double[n]);
             conf.put(m, new ConfusionMatrix(classes));
             ms.put(m, new double[n]);
             refined.put(m, new double[n]);
@@ -51,6 +53,7 @@ public final class Evaluation {
                 long t1 = System.nanoTime();
                 ms.get(e.getKey())[i] = (t1 - t0) / 1e6;
                 refined.get(e.getKey())[i] = seg.refinedFraction();
+                budgets.get(e.getKey())[i] = seg.pixelBudget();
                 double[][] st = stages.get(e.getKey());
                 st[0][i] = seg.timings().coarseNs() / 1e6;
                 st[1][i] = seg.timings().selectNs() / 1e6;
@@ -66,8 +69,10 @@ public final class Evaluation {
         for (String m : modes.keySet()) {
             ConfusionMatrix c = conf.get(m);
             double[] stageMedians = Arrays.stream(stages.get(m)).mapToDouble(Evaluation::median).toArray();
+            double budget = Arrays.stream(budgets.get(m)).min().orElse(-1) < 0 ? -1
+                    : Arrays.stream(budgets.get(m)).average().orElse(-1);
             out.add(new ModeReport(m, c.miou(), c.iou(), median(ms.get(m)), Arrays.stream(refined.get(m)).average().orElse(0),
-                    stageMedians));
+                    stageMedians, percentile(ms.get(m), 0.99), budget));
         }
         return out;
     }
@@ -75,6 +80,16 @@ public final class Evaluation {
     /** Frames an evaluation covers: the first {@code limit}, or all when limit is 0. */
     public static int frameCount(DatasetSplit split, int limit) {
         return limit > 0 ? Math.min(limit, split.size()) : split.size();
+    }
+
+    /** The {@code q} quantile (nearest rank) of {@code v}. */
+    public static double percentile(double[] v, double q) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(q * s.length) - 1)];
     }
 
     public static double median(double[] v) {
