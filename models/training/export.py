@@ -63,6 +63,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--fixture", required=True)
     ap.add_argument("--provenance", default=None, help="JSON with training commands, times and val figures per model")
+    ap.add_argument("--coarse-scale", type=float, default=None,
+                    help="operating coarse scale for the refiner card and the fixture (default: the checkpoint's "
+                         "first training scale); must be one the refiner was trained at")
+    ap.add_argument("--name", default="sparseseg-camvid", help="prefix of the cards' model names")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True); os.makedirs(a.fixture, exist_ok=True)
     prov = json.load(open(a.provenance)) if a.provenance else {}
@@ -79,6 +83,10 @@ def main():
                           dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
                                         "logits": {0: "batch", 2: "grid_height", 3: "grid_width"}})
     ck = torch.load(a.refiner)
+    if a.coarse_scale is not None:
+        if a.coarse_scale not in ck.get("scales", [ck["scale"]]):
+            ap.error(f"--coarse-scale {a.coarse_scale}: the refiner was trained at {ck.get('scales', [ck['scale']])}")
+        ck["scale"] = a.coarse_scale
     summary = ck.get("cell_summary", False)
     nfeat = feature_count(ck["patch"], ck["dilations"], summary)
     sparse_conv = ck["kind"] == "sparseconv"
@@ -111,13 +119,13 @@ def main():
                   "input": "RGB in [0,1], normalised (v - mean) / std, NCHW, any height and width; "
                            "shrink by area averaging (PyTorch interpolate mode=area)", **common}
     cards = {
-        "segmenter": {"name": "sparseseg-camvid-segmenter", "onnx": "segmenter.onnx", **seg_common},
-        "refiner": {"name": "sparseseg-camvid-refiner", "role": "refiner", "onnx": "refiner.onnx", "kind": ck["kind"],
+        "segmenter": {"name": f"{a.name}-segmenter", "onnx": "segmenter.onnx", **seg_common},
+        "refiner": {"name": f"{a.name}-refiner", "role": "refiner", "onnx": "refiner.onnx", "kind": ck["kind"],
                     "coarse_scale": ck["scale"], "entropy_threshold": a.threshold,
                     "selection_grid_factor": ck.get("grid_factor", 1),
                     "patch_size": ck["patch"], "patch_dilations": list(ck["dilations"]),
                     "cell_summary": summary, "feature_count": nfeat, "hidden": ck["hidden"], **common},
-        "ensembler": {"name": "sparseseg-camvid-ensembler", "role": "ensembler", "onnx": "ensembler.onnx",
+        "ensembler": {"name": f"{a.name}-ensembler", "role": "ensembler", "onnx": "ensembler.onnx",
                       "kind": ens_kind, "hidden": ck.get("ens_hidden", 32), **common},
     }
     for name, card in cards.items():

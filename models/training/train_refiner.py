@@ -8,6 +8,16 @@ val by a sweep (see --sweep), which prints mIoU and refined fraction per thresho
     /usr/bin/python3 models/training/train_refiner.py --backbone models/reference/segmenter.onnx --out RUN_REFINER
 
 --backbone takes a checkpoint of train_backbone.py or the exported segmenter.onnx.
+
+One refiner can serve several coarse scales: --scales 0.5,0.25 collects training pixels
+at each (the first is the operating scale written into the checkpoint; export.py
+--coarse-scale picks another), --extra-data adds another dataset's train frames at
+--extra-scales, and the val sweep reports, per scale and per selection grid factor of
+--grid-factors, dense-full (scale 1), dense-low and sparse mIoU with the refined
+fraction. For the camera-resolution set (camvid-hr, 960x720):
+
+    /usr/bin/python3 models/training/train_refiner.py --backbone RUN/best.pt --data ../shared/datasets/camvid-hr \
+        --scales 0.5,0.25 --grid-factors 1,2,4 --threads 1 --out RUN_REFINER
 """
 import argparse, json, os, random, time
 import numpy as np
@@ -51,30 +61,69 @@ def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rn
     return out
 
 
-def evaluate(model, refiner, ensembler, kind, imgs, labs, scale, thresholds, patch, dilations, grid_factor, cell_summary=False):
-    """Confusions for dense-low and for sparse at each threshold; refined fractions."""
-    confs = {t: np.zeros((11, 11), np.int64) for t in thresholds}
-    low = np.zeros((11, 11), np.int64)
-    frac = {t: 0.0 for t in thresholds}
+def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, patch, dilations, grid_factors,
+             cell_summary=False):
+    """Val confusions: dense-full (scale 1), and per coarse scale dense-low and sparse at each
+    (grid factor, threshold), with the mean refined fraction per frame.
+
+    Returns (full, {scale: low}, {(scale, gf, t): conf}, {(scale, gf, t): fraction})."""
+    keys = [(s, g, t) for s in scales for g in grid_factors for t in thresholds]
+    confs = {k: np.zeros((11, 11), np.int64) for k in keys}
+    frac = {k: 0.0 for k in keys}
+    low = {s: np.zeros((11, 11), np.int64) for s in scales}
+    full = np.zeros((11, 11), np.int64)
     refiner.eval(); ensembler.eval()
     with torch.no_grad():
         for img, lab in zip(imgs, labs):
             H, W = lab.shape
-            lg = coarse_logits(model, img, scale)
-            base = upsample(lg, H, W).argmax(0).reshape(-1)
-            low += confusion(base.numpy(), lab.reshape(-1))
-            for t in thresholds:
-                mask, _ = select_mask(lg, H, W, t, grid_factor)
-                idx = torch.nonzero(mask.reshape(-1)).squeeze(1)
-                pred = base.clone()
-                if idx.numel() > 0:
-                    feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
-                    l2 = refine(refiner, kind, feats, l1, idx, H, W)
-                    pred[idx] = ensembler(l1, l2).argmax(1)
-                confs[t] += confusion(pred.numpy(), lab.reshape(-1))
-                frac[t] += idx.numel() / (H * W) / len(imgs)
+            lab_flat = lab.reshape(-1)
+            full += confusion(upsample(coarse_logits(model, img, 1.0), H, W).argmax(0).reshape(-1).numpy(), lab_flat)
+            for s in scales:
+                lg = coarse_logits(model, img, s)
+                base = upsample(lg, H, W).argmax(0).reshape(-1)
+                low[s] += confusion(base.numpy(), lab_flat)
+                masks = {(g, t): select_mask(lg, H, W, t, g)[0].reshape(-1) for g in grid_factors for t in thresholds}
+                if kind == "point":
+                    # A point head refines each pixel on its own: refine the union of all selections
+                    # once and read every (grid factor, threshold) off it; the same result as refining each.
+                    union = torch.zeros(H * W, dtype=torch.bool)
+                    for m in masks.values():
+                        union |= m
+                    refined = base.clone()
+                    idx = torch.nonzero(union).squeeze(1)
+                    if idx.numel() > 0:
+                        feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
+                        refined[idx] = ensembler(l1, refiner(feats, l1)).argmax(1)
+                for (g, t), m in masks.items():
+                    if kind == "point":
+                        pred = torch.where(m, refined, base)
+                    else:
+                        idx = torch.nonzero(m).squeeze(1)
+                        pred = base.clone()
+                        if idx.numel() > 0:
+                            feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
+                            pred[idx] = ensembler(l1, refine(refiner, kind, feats, l1, idx, H, W)).argmax(1)
+                    confs[(s, g, t)] += confusion(pred.numpy(), lab_flat)
+                    frac[(s, g, t)] += m.sum().item() / (H * W) / len(imgs)
     refiner.train(); ensembler.train()
-    return low, confs, frac
+    return full, low, confs, frac
+
+
+def report(name, full, low, confs, frac):
+    """Print and return the sweep of one val set."""
+    out = {"dense_full_miou": miou(full)[0], "scales": {}}
+    print(f"{name} val dense-full (scale 1) mIoU {miou(full)[0]:.2f}")
+    for s in low:
+        entry = {"dense_low_miou": miou(low[s])[0], "sweep": []}
+        print(f"{name} val scale {s}: dense-low mIoU {miou(low[s])[0]:.2f}")
+        for (s_, g, t), c in confs.items():
+            if s_ != s:
+                continue
+            m = miou(c)[0]
+            entry["sweep"].append({"grid_factor": g, "threshold": t, "miou": m, "refined_fraction": frac[(s_, g, t)]})
+            print(f"{name} val scale {s} grid factor {g} threshold {t:.3f}: mIoU {m:.2f} refined {100 * frac[(s_, g, t)]:.1f}%")
+        out["scales"][str(s)] = entry
+    return out
 
 
 def main():
@@ -83,9 +132,18 @@ def main():
     ap.add_argument("--backbone", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--kind", choices=["point", "sparseconv"], default="point")
-    ap.add_argument("--scale", type=float, default=0.5)
+    ap.add_argument("--scales", default="0.5",
+                    help="coarse scales to collect training pixels at and to sweep on val (comma list; the first is "
+                         "the operating scale written into the checkpoint)")
+    ap.add_argument("--extra-data", default=None,
+                    help="another dataset root (e.g. camvid at 480x360) whose train frames are added at --extra-scales "
+                         "and whose val is swept at them as well (reported, not used for choosing)")
+    ap.add_argument("--extra-scales", default="0.5")
+    ap.add_argument("--extra-per-image", type=int, default=0, help="pixels per --extra-data frame (0: --per-image)")
     ap.add_argument("--train-threshold", type=float, default=0.2)
-    ap.add_argument("--grid-factor", type=int, default=1, help="select on the coarse grid upsampled this many times")
+    ap.add_argument("--grid-factor", type=int, default=1,
+                    help="select training pixels on the coarse grid upsampled this many times (the checkpoint's factor)")
+    ap.add_argument("--grid-factors", default=None, help="grid factors of the val sweep (comma list; default --grid-factor)")
     ap.add_argument("--patch", type=int, default=3)
     ap.add_argument("--dilations", default="1")
     ap.add_argument("--hidden", type=int, default=32)
@@ -117,8 +175,22 @@ def main():
     vimgs, vlabs, _ = load_split(a.data, "val")
     if a.limit:
         timgs, tlabs, vimgs, vlabs = timgs[:a.limit], tlabs[:a.limit], vimgs[:a.limit], vlabs[:a.limit]
-    frames = collect(model, timgs, tlabs, a.scale, a.train_threshold, a.patch, dil, a.per_image if a.kind == "point" else 0, gen,
-                     flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary)
+    scales = [float(v) for v in a.scales.split(",")]
+    per_image = a.per_image if a.kind == "point" else 0
+    frames = []
+    for sc in scales:
+        frames += collect(model, timgs, tlabs, sc, a.train_threshold, a.patch, dil, per_image, gen,
+                          flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary)
+    if a.extra_data:
+        eimgs, elabs, _ = load_split(a.extra_data, "train")
+        evimgs, evlabs, _ = load_split(a.extra_data, "val")
+        if a.limit:
+            eimgs, elabs, evimgs, evlabs = eimgs[:a.limit], elabs[:a.limit], evimgs[:a.limit], evlabs[:a.limit]
+        extra_scales = [float(v) for v in a.extra_scales.split(",")]
+        for sc in extra_scales:
+            frames += collect(model, eimgs, elabs, sc, a.train_threshold, a.patch, dil,
+                              (a.extra_per_image or a.per_image) if a.kind == "point" else 0, gen,
+                              flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary)
     npx = sum(f[0].shape[0] for f in frames)
     print(f"collected {npx} selected pixels from {len(frames)} frames in {time.time() - t0:.0f}s", flush=True)
     nfeat = feature_count(a.patch, dil, cell_summary)
@@ -154,17 +226,19 @@ def main():
                     F.cross_entropy(fused, y, weight=weights, ignore_index=IGNORE)
                 opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item()
         print(f"epoch {ep + 1} loss {tot / steps_per_epoch:.4f} {time.time() - t0:.0f}s", flush=True)
+    train_seconds = time.time() - t0
     thresholds = [float(t) for t in a.sweep.split(",")]
-    low, confs, frac = evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, a.scale, thresholds, a.patch, dil, a.grid_factor, cell_summary)
-    result = {"args": vars(a), "train_seconds": time.time() - t0, "feature_count": nfeat,
-              "val_dense_low_miou": miou(low)[0], "sweep": []}
-    print(f"val dense-low mIoU {miou(low)[0]:.2f}")
-    for t in thresholds:
-        m = miou(confs[t])[0]
-        result["sweep"].append({"threshold": t, "miou": m, "refined_fraction": frac[t]})
-        print(f"val sparse threshold {t:.3f}: mIoU {m:.2f} refined {100 * frac[t]:.1f}%")
+    grid_factors = [int(g) for g in (a.grid_factors or str(a.grid_factor)).split(",")]
+    result = {"args": vars(a), "train_seconds": train_seconds, "feature_count": nfeat,
+              "val": report("main", *evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, scales, thresholds,
+                                              a.patch, dil, grid_factors, cell_summary))}
+    if a.extra_data:
+        result["extra_val"] = report("extra", *evaluate(model, refiner, ensembler, a.kind, evimgs, evlabs, extra_scales,
+                                                        thresholds, a.patch, dil, [a.grid_factor], cell_summary))
+    result["seconds"] = time.time() - t0
+    print(f"trained in {train_seconds:.0f}s, with the val sweeps {result['seconds']:.0f}s")
     torch.save({"refiner": refiner.state_dict(), "ensembler": ensembler.state_dict(), "kind": a.kind,
-                "hidden": a.hidden, "cell_summary": cell_summary, "ensembler_kind": a.ensembler, "ens_hidden": a.ens_hidden, "patch": a.patch, "dilations": dil, "scale": a.scale, "grid_factor": a.grid_factor}, os.path.join(a.out, "refiner.pt"))
+                "hidden": a.hidden, "cell_summary": cell_summary, "ensembler_kind": a.ensembler, "ens_hidden": a.ens_hidden, "patch": a.patch, "dilations": dil, "scale": scales[0], "scales": scales, "grid_factor": a.grid_factor}, os.path.join(a.out, "refiner.pt"))
     with open(os.path.join(a.out, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
 

@@ -58,3 +58,46 @@ def segnet_from_onnx(path):
     if loaded != convs:
         raise ValueError(f"{path}: convolutions not in the file: {sorted(convs - loaded)}")
     return model.eval()
+
+
+def unfold_batchnorm(model, batches):
+    """Give the batch norms of a segnet_from_onnx model real statistics, for fine-tuning.
+
+    After loading, each BatchNorm2d is the identity plus a bias (mean 0, variance 1), which
+    is right for inference but not for training: in train mode a batch norm normalises by
+    the batch's statistics and would change the network's function at the first step.
+    Here every batch norm's input statistics (mean mu, variance var per channel) are
+    measured over `batches` (normalised inputs [B,3,h,w], in eval mode, so each layer sees
+    the inputs the loaded network gives it) and the batch norm is rewritten as
+    running_mean = mu, running_var = var, weight = sqrt(var + eps), bias = mu + bias: in
+    eval mode exactly the same function, in train mode the same up to the batch's
+    deviation from these statistics."""
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    sums = {id(m): [0.0, 0.0, 0] for m in bns}
+
+    def hook(mod, inp, _out):
+        x = inp[0].detach().double()
+        s = sums[id(mod)]
+        s[0] = s[0] + x.sum(dim=(0, 2, 3))
+        s[1] = s[1] + (x * x).sum(dim=(0, 2, 3))
+        s[2] += x.numel() // x.shape[1]
+
+    handles = [m.register_forward_hook(hook) for m in bns]
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        for x in batches:
+            model(x)
+    for h in handles:
+        h.remove()
+    with torch.no_grad():
+        for m in bns:
+            s1, s2, n = sums[id(m)]
+            mu = s1 / n
+            var = (s2 / n - mu * mu).clamp(min=0)
+            m.bias.add_(mu.float())
+            m.running_mean.copy_(mu.float())
+            m.running_var.copy_(var.float())
+            m.weight.copy_((var + m.eps).sqrt().float())
+    model.train(was_training)
+    return model

@@ -335,7 +335,7 @@ public final class CoarseLogits {
         int[] xs = map.xRuns;
         int[] ys = map.yRuns;
         work.forRange(ys.length - 1, 2, (from, to) -> {
-            float[] tmp = new float[classes];
+            int[] cand = new int[classes];
             for (int j = from; j < to; j++) {
                 int yStart = ys[j], yEnd = ys[j + 1];
                 int r0 = map.by0[yStart] * gw;
@@ -351,19 +351,56 @@ public final class CoarseLogits {
                         }
                         continue;
                     }
+                    int ta = (r0 + c0) * classes, tb = (r0 + c1) * classes;
+                    int tc = (r1 + c0) * classes, td = (r1 + c1) * classes;
+                    int m = candidates(t, ta, tb, tc, td, cand);
                     for (int y = yStart; y < yEnd; y++) {
                         int row = y * fw;
                         int skipRow = skipCells == null ? 0 : skipGrid.cellY[y] * skipGrid.gridW;
+                        float fy = map.bfy[y];
                         for (int x = xStart; x < xEnd; x++) {
-                            if (skipCells == null || !skipCells[skipRow + skipGrid.cellX[x]]) {
-                                sampleOn(map, t, x, y, tmp, 0);
-                                labels[row + x] = (byte) argmax(tmp, 0, classes);
+                            if (skipCells != null && skipCells[skipRow + skipGrid.cellX[x]]) {
+                                continue;
                             }
+                            // The weights and sum of sample(), over the candidate classes only.
+                            float fx = map.bfx[x];
+                            float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
+                            int best = cand[0];
+                            float top = w00 * t[ta + best] + w01 * t[tb + best] + w10 * t[tc + best] + w11 * t[td + best];
+                            for (int q = 1; q < m; q++) {
+                                int k = cand[q];
+                                float v = w00 * t[ta + k] + w01 * t[tb + k] + w10 * t[tc + k] + w11 * t[td + k];
+                                if (v > top) {
+                                    top = v;
+                                    best = k;
+                                }
+                            }
+                            labels[row + x] = (byte) best;
                         }
                     }
                 }
             }
         });
+    }
+
+    /**
+     * The classes that can win anywhere between four cells (their logits at {@code t[a..]},
+     * {@code t[b..]}, ...), in class order, into {@code cand}; returns how many. Interpolated
+     * logits stay between their corners' least and greatest, so a class whose greatest
+     * corner is below another class's least corner never wins: usually two or three remain.
+     */
+    private int candidates(float[] t, int a, int b, int c, int d, int[] cand) {
+        float floor = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+            floor = Math.max(floor, Math.min(Math.min(t[a + k], t[b + k]), Math.min(t[c + k], t[d + k])));
+        }
+        int m = 0;
+        for (int k = 0; k < classes; k++) {
+            if (Math.max(Math.max(t[a + k], t[b + k]), Math.max(t[c + k], t[d + k])) >= floor) {
+                cand[m++] = k;
+            }
+        }
+        return m;
     }
 
     public static int argmax(float[] v, int off, int n) {
