@@ -153,6 +153,17 @@ public final class Models implements AutoCloseable {
                 selectorFor(frame.width(), frame.height()), r, e, latency).segment(frame);
     }
 
+    /** Dense inference at {@code scale} for every frame, upsampled (sweeps). */
+    public Segmenter dense(double scale) {
+        return new DenseSegmenter(coarse(scale));
+    }
+
+    /** SparseRefine at one operating point for every frame, within {@code latency} if not null (sweeps). */
+    public Segmenter sparse(OperatingPoint p, LatencyBudget latency) {
+        return new SparseRefineEngine(coarse(p.scale()), new EntropySelector(p.threshold(), config.budget(), p.gridFactor()),
+                refiner(), ensembler(), latency);
+    }
+
     /** SparseRefine at another threshold and pixel budget (sweeps), at each frame's scale and grid factor. */
     public Segmenter sparse(double threshold, int budget) {
         SparseRefiner r = refiner();
