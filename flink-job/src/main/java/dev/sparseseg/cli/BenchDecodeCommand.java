@@ -3,7 +3,7 @@ package dev.sparseseg.cli;
 import dev.sparseseg.models.eval.DatasetSplit;
 import dev.sparseseg.models.eval.Evaluation;
 import dev.sparseseg.models.image.ImageFiles;
-import dev.sparseseg.models.image.ImageFiles.PngPath;
+import dev.sparseseg.models.image.ImageFiles.DecodePath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,24 +41,24 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         for (int i = 0; i < ds.size(); i++) {
             files.add(Files.readAllBytes(ds.framePath(i)));
         }
-        List<PngPath> paths = new ArrayList<>(List.of(PngPath.FASTEST, PngPath.ZLIB, PngPath.IMAGEIO));
+        List<DecodePath> paths = new ArrayList<>(List.of(DecodePath.FASTEST, DecodePath.ZLIB, DecodePath.IMAGEIO));
         if (!ImageFiles.libDeflateAvailable()) {
             System.out.println("libdeflate not loaded (install libdeflate0): the fastest path is zlib");
-            paths.remove(PngPath.FASTEST);
+            paths.remove(DecodePath.FASTEST);
         }
         // The paths must agree pixel for pixel, or the timings compare different work.
-        byte[] reference = ImageFiles.decodeRgb(files.get(0), ds.name(0), PngPath.IMAGEIO).rgb();
-        for (PngPath p : paths) {
+        byte[] reference = ImageFiles.decodeRgb(files.get(0), ds.name(0), DecodePath.IMAGEIO).rgb();
+        for (DecodePath p : paths) {
             if (!Arrays.equals(reference, ImageFiles.decodeRgb(files.get(0), ds.name(0), p).rgb())) {
                 throw new IllegalStateException(p + " decodes " + ds.name(0) + " differently from ImageIO");
             }
         }
-        Map<PngPath, double[]> ms = new EnumMap<>(PngPath.class);
+        Map<DecodePath, double[]> ms = new EnumMap<>(DecodePath.class);
         paths.forEach(p -> ms.put(p, new double[rounds]));
         System.out.printf("%d frames of %s, one thread, %d rounds after a warm-up pass%n", files.size(), ds.split(), rounds);
         for (int r = -1; r < rounds; r++) {
             StringBuilder line = new StringBuilder(r < 0 ? "warm-up:" : "round " + (r + 1) + ":");
-            for (PngPath p : paths) {
+            for (DecodePath p : paths) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < files.size(); i++) {
                     ImageFiles.decodeRgb(files.get(i), ds.name(i), p);
@@ -77,7 +77,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String name(PngPath p) {
+    private static String name(DecodePath p) {
         return switch (p) {
             case FASTEST -> "libdeflate";
             case ZLIB -> "zlib";
