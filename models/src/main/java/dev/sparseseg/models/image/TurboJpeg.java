@@ -8,7 +8,7 @@ import java.io.IOException;
 /**
  * JPEG decoding by the system's libjpeg-turbo through its TurboJPEG API and JNA, where the
  * system has the library (Debian and Ubuntu: {@code libturbojpeg0}). It decodes 1080p and 4K
- * frames several times faster than ImageIO ({@code sparseseg bench-decode --resolutions}).
+ * frames about twice as fast as ImageIO ({@code sparseseg bench-decode --resolutions}).
  * Without the library, {@link #available()} is false and JPEGs decode with ImageIO.
  * Baseline, progressive, grey, RGB, CMYK and YCCK JPEGs all come out as RGB; anything the
  * library reports, warnings included (a truncated file is only a warning to libjpeg), is an
@@ -16,7 +16,7 @@ import java.io.IOException;
  */
 final class TurboJpeg {
     private static final boolean AVAILABLE = NativeLibrary.register(TurboJpeg.class, "turbojpeg",
-            "JPEGs decode with ImageIO, 2-3 times slower at 1080p and 4K");
+            "JPEGs decode with ImageIO, about twice as slow at 1080p and 4K");
 
     // turbojpeg.h (libjpeg-turbo 2.x)
     private static final int TJPF_RGB = 0;

@@ -60,7 +60,7 @@ class TurboJpegTest {
             assertEquals(h, turbo.height());
             assertClose(ImageFiles.decodeRgb(jpeg, "imageio", DecodePath.IMAGEIO).rgb(), turbo.rgb(), TOLERANCE, w + "x" + h);
             assertTrue(Arrays.equals(turbo.rgb(), ImageFiles.decodeRgb(jpeg, "default").rgb()),
-                    "decodeRgb does not take the libjpeg-turbo path");
+                    "decodeRgb gives other pixels than libjpeg-turbo");
         }
     }
 
@@ -111,6 +111,12 @@ class TurboJpegTest {
         } finally {
             writer.dispose();
         }
+        // ImageIO reads the four channels as if they were not CMYK (60 per channel off here):
+        // refused, so this also shows that decodeRgb takes libjpeg-turbo.
+        IOException imageIo = assertThrows(IOException.class,
+                () -> ImageFiles.decodeRgb(bytes.toByteArray(), "cmyk via ImageIO", DecodePath.IMAGEIO));
+        assertTrue(imageIo.getMessage().contains("cmyk via ImageIO") && imageIo.getMessage().contains("libturbojpeg0"),
+                imageIo.getMessage());
         byte[] decoded = ImageFiles.decodeRgb(bytes.toByteArray(), "cmyk").rgb();
         // Four lossy channels multiplied: close to the source frame, not exact.
         long sum = 0;
