@@ -82,6 +82,25 @@ class DockerFilesTest {
     }
 
     @Test
+    void imagesInstallTheDecodingLibrariesCiInstalls() throws IOException {
+        String ci = Files.readString(ROOT.resolve(".ci/run"));
+        for (String lib : List.of("libdeflate0", "libturbojpeg0")) {
+            assertTrue(ci.contains(" " + lib + " "), ".ci/run no longer installs " + lib);
+        }
+        for (String image : List.of("Dockerfile", "Dockerfile.gpu-taskmanager")) {
+            String df = Files.readString(DOCKER.resolve(image));
+            Matcher install = Pattern.compile("apt-get install [^\\n]*").matcher(df);
+            List<String> installs = new ArrayList<>();
+            while (install.find()) {
+                installs.add(install.group());
+            }
+            assertTrue(installs.stream().anyMatch(l -> l.contains(" libdeflate0")), image + " does not install libdeflate0");
+            assertTrue(installs.stream().anyMatch(l -> l.contains("\"$TURBOJPEG\"")) && df.contains("echo libturbojpeg0 || echo libturbojpeg)"),
+                    image + " does not install libturbojpeg (libturbojpeg0 on Debian)");
+        }
+    }
+
+    @Test
     void composeUsesTheClustersClassLoadingAndKafkaLimits() throws IOException {
         String compose = Files.readString(DOCKER.resolve("compose.yaml"));
         String cluster = Files.readString(ROOT.resolve("flink-job/cluster.sh"));

@@ -8,6 +8,7 @@ import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Random;
+import java.util.zip.Adler32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,5 +59,73 @@ class PalettePngTest {
         IllegalArgumentException pal = assertThrows(IllegalArgumentException.class,
                 () -> PalettePng.encode(new byte[16], 4, 4, new int[257]));
         assertTrue(pal.getMessage().contains("257"), pal.getMessage());
+    }
+    /** Blocks of classes whose edges fall on and beside the band boundaries of {@code bands} bands. */
+    static byte[] blocky(int w, int h, int bands, long seed) {
+        byte[] l = new byte[w * h];
+        Random r = new Random(seed);
+        for (int y = 0; y < h; y++) {
+            boolean boundary = false;
+            for (int b = 1; b < bands; b++) {
+                int y0 = (int) ((long) h * b / bands);
+                boundary |= Math.abs(y - y0) <= 1;
+            }
+            for (int x = 0; x < w; x++) {
+                l[y * w + x] = (byte) (boundary ? r.nextInt(12) : (x / 37 + y / 29) % 11);
+            }
+        }
+        return l;
+    }
+
+    @Test
+    void bandsDeflatedApartDecodeToTheSameLabelsAtEverySize() throws IOException {
+        int[][] sizes = {{3840, 2160}, {1921, 1081}, {7, 5}, {1, 999}, {999, 1}};
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            for (int bands : new int[] {1, 2, 3, 7, h}) {
+                if (bands > h || (bands == h && h > 16)) {
+                    continue;
+                }
+                byte[] labels = blocky(w, h, bands, w * 31L + bands);
+                // ImageIO inflates with zlib, which checks the stream's Adler-32 too.
+                PalettePng.Decoded d = PalettePng.decode(PalettePng.encode(labels, w, h, PALETTE, bands));
+                assertEquals(w, d.width());
+                assertEquals(h, d.height());
+                assertArrayEquals(labels, d.labels(), w + "x" + h + " in " + bands + " bands");
+            }
+        }
+    }
+
+    @Test
+    void largeMapsSpreadOverTheCoresAndSmallOnesDoNot() throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(1, PalettePng.bandsFor(480, 360), "a CamVid map stays on the calling thread");
+        assertEquals(Math.min(cores, 15), PalettePng.bandsFor(3840, 2160));
+        byte[] labels = blocky(3840, 2160, 4, 1);
+        byte[] parallel = PalettePng.encode(labels, 3840, 2160, PALETTE);
+        byte[] single = PalettePng.encode(labels, 3840, 2160, PALETTE, false);
+        assertArrayEquals(labels, PalettePng.decode(parallel).labels());
+        assertArrayEquals(labels, PalettePng.decode(single).labels());
+        assertTrue(parallel.length < single.length * 1.02 + 1024, "bands cost little size: "
+                + parallel.length + " against " + single.length + " bytes");
+    }
+
+    @Test
+    void adlerChecksumsCombineAsOverTheWhole() {
+        Random r = new Random(3);
+        for (int n : new int[] {0, 1, 5552, 65521, 200_000}) {
+            byte[] data = new byte[n];
+            r.nextBytes(data);
+            for (int cut : new int[] {0, n / 3, n}) {
+                Adler32 a = new Adler32();
+                a.update(data, 0, cut);
+                Adler32 b = new Adler32();
+                b.update(data, cut, n - cut);
+                Adler32 whole = new Adler32();
+                whole.update(data);
+                assertEquals(whole.getValue(), PalettePng.adler32Combine(a.getValue(), b.getValue(), n - cut), n + " cut at " + cut);
+            }
+        }
     }
 }

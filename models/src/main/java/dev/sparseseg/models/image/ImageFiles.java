@@ -1,6 +1,9 @@
 package dev.sparseseg.models.image;
 
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
@@ -8,8 +11,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
-/** Reading frames and label maps from image files (PNG, JPEG): common PNGs with {@link PngDecoder}, the rest with ImageIO. */
+/**
+ * Reading frames and label maps from image files (PNG, JPEG): common PNGs with {@link PngDecoder},
+ * JPEGs with libjpeg-turbo ({@link TurboJpeg}), the rest, and everything where the system lacks
+ * the libraries, with ImageIO.
+ */
 public final class ImageFiles {
     static {
         // ImageIO buffers streams in temporary files by default: disk I/O for every frame.
@@ -23,39 +33,81 @@ public final class ImageFiles {
         return decodeRgb(Files.readAllBytes(file), file.toString());
     }
 
-    /** How {@link #decodeRgb(byte[], String, PngPath)} decodes PNGs; JPEGs always go through ImageIO. */
-    public enum PngPath {
-        /** {@link PngDecoder} with libdeflate where the system has it, else zlib. */
+    /** Which decoders {@link #decodeRgb(byte[], String, DecodePath)} uses (benchmarks and tests compare them). */
+    public enum DecodePath {
+        /** PNG: {@link PngDecoder} with libdeflate where the system has it, else zlib; JPEG: libjpeg-turbo where the system has it, else ImageIO. */
         FASTEST,
-        /** {@link PngDecoder} with java.util.zip's zlib. */
+        /** PNG: {@link PngDecoder} with java.util.zip's zlib; JPEG as {@link #FASTEST}. */
         ZLIB,
-        /** ImageIO. */
+        /** ImageIO for both. */
         IMAGEIO
     }
 
     /** Decodes an encoded image (PNG, JPEG) to RGB; {@code source} names it in errors. */
     public static RgbFrame decodeRgb(byte[] encoded, String source) throws IOException {
-        return decodeRgb(encoded, source, PngPath.FASTEST);
+        return decodeRgb(encoded, source, DecodePath.FASTEST);
     }
 
-    /** As {@link #decodeRgb(byte[], String)} with the PNG decoder chosen (benchmarks and tests compare them). */
-    public static RgbFrame decodeRgb(byte[] encoded, String source, PngPath path) throws IOException {
-        if (path != PngPath.IMAGEIO && PngDecoder.isPng(encoded)) {
-            RgbFrame frame = PngDecoder.decode(encoded, source, path == PngPath.FASTEST);
+    /** As {@link #decodeRgb(byte[], String)} with the decoders chosen. */
+    public static RgbFrame decodeRgb(byte[] encoded, String source, DecodePath path) throws IOException {
+        if (path != DecodePath.IMAGEIO && PngDecoder.isPng(encoded)) {
+            RgbFrame frame = PngDecoder.decode(encoded, source, path == DecodePath.FASTEST);
             if (frame != null) {
                 return frame;
             }
         }
-        BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
-        if (img == null) {
-            throw new IOException(source + " is not a readable PNG or JPEG image");
+        if (path != DecodePath.IMAGEIO && TurboJpeg.isJpeg(encoded)) {
+            RgbFrame frame = TurboJpeg.decode(encoded, source);
+            if (frame != null) {
+                return frame;
+            }
         }
-        return fromImage(img);
+        return fromImage(readWithImageIo(encoded, source));
+    }
+
+    /**
+     * ImageIO's decoding, with its warnings as errors: for a truncated JPEG, ImageIO only
+     * warns and returns a frame grey below the cut. CMYK JPEGs are refused: ImageIO's colours
+     * for them are wrong (60 per channel off on average for a CamVid frame, TurboJpegTest).
+     */
+    private static BufferedImage readWithImageIo(byte[] encoded, String source) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException(source + " is not a readable PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new IOException(source + ": corrupt or truncated " + reader.getFormatName() + " (ImageIO: "
+                            + String.join("; ", warnings) + ")");
+                }
+                if ("JPEG".equalsIgnoreCase(reader.getFormatName()) && img.getRaster().getNumBands() == 4) {
+                    throw new IOException(source + ": a CMYK JPEG, whose colours ImageIO gets wrong; libjpeg-turbo "
+                            + "decodes it (apt-get install libturbojpeg0)");
+                }
+                return img;
+            } catch (IIOException e) {
+                throw new IOException(source + " is not a readable " + reader.getFormatName() + " (ImageIO: "
+                        + e.getMessage() + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /** Whether PNGs inflate with the system's libdeflate (else zlib). */
     public static boolean libDeflateAvailable() {
         return LibDeflate.available();
+    }
+
+    /** Whether JPEGs decode with the system's libjpeg-turbo (else ImageIO). */
+    public static boolean turboJpegAvailable() {
+        return TurboJpeg.available();
     }
 
     public static RgbFrame fromImage(BufferedImage img) {
@@ -70,6 +122,18 @@ public final class ImageFiles {
                 rgb[i] = bgr[i + 2];
                 rgb[i + 1] = bgr[i + 1];
                 rgb[i + 2] = bgr[i];
+            }
+            return new RgbFrame(w, h, rgb);
+        }
+        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && img.getRaster().getDataBuffer() instanceof DataBufferByte buf
+                && buf.getData().length == w * h) {
+            // Grey JPEGs and PNGs: the stored value in each channel, as PngDecoder does. getRGB would
+            // treat the samples as linear and brighten them (a mid grey of 128 becomes 196).
+            byte[] grey = buf.getData();
+            for (int i = 0, o = 0; i < grey.length; i++, o += 3) {
+                rgb[o] = grey[i];
+                rgb[o + 1] = grey[i];
+                rgb[o + 2] = grey[i];
             }
             return new RgbFrame(w, h, rgb);
         }

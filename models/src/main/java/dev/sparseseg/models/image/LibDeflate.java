@@ -1,6 +1,5 @@
 package dev.sparseseg.models.image;
 
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
@@ -10,25 +9,11 @@ import com.sun.jna.Pointer;
  * library, {@link #available()} is false and PNGs inflate with java.util.zip.
  */
 final class LibDeflate {
-    private static final System.Logger LOG = System.getLogger(LibDeflate.class.getName());
     private static final int SUCCESS = 0;
-    private static final boolean AVAILABLE = register();
+    private static final boolean AVAILABLE = NativeLibrary.register(LibDeflate.class, "deflate",
+            "PNGs inflate with java.util.zip, about 1 ms slower per 480x360 frame");
 
     private LibDeflate() {
-    }
-
-    private static boolean register() {
-        if (Boolean.getBoolean("sparseseg.no-libdeflate")) {
-            return false;
-        }
-        try {
-            Native.register(LibDeflate.class, "deflate");
-            return true;
-        } catch (LinkageError | RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "libdeflate not loaded ({0}); PNGs inflate with java.util.zip, "
-                    + "about 1 ms slower per 480x360 frame", e.getMessage());
-            return false;
-        }
     }
 
     static boolean available() {
