@@ -1,7 +1,5 @@
 package dev.sparseseg.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.Segmenter;
 import dev.sparseseg.models.eval.DatasetSplit;
@@ -78,13 +76,7 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("split", split);
         root.put("frames", frames);
-        root.put("scale", models.scale());
-        root.put("threshold", models.threshold());
-        root.put("grid_factor", models.gridFactor());
-        root.put("budget", models.config().budget());
-        root.put("threads", models.config().threads());
-        root.put("sparse_threads", models.config().sparseThreads());
-        root.put("device", models.segmenterModel().device().toString());
+        root.putAll(JsonReport.engine(models));
         Map<String, Object> modes = new LinkedHashMap<>();
         String[] names = models.classNames();
         for (ModeReport r : reports) {
@@ -92,11 +84,7 @@ public final class EvalCommand implements Callable<Integer> {
             m.put("miou", r.miou());
             m.put("ms_median", r.msMedian());
             m.put("refined_fraction", r.refinedFraction());
-            Map<String, Double> st = new LinkedHashMap<>();
-            for (int k = 0; k < ModeReport.STAGES.length; k++) {
-                st.put(ModeReport.STAGES[k], r.stageMsMedian()[k]);
-            }
-            m.put("stage_ms_median", st);
+            m.put("stage_ms_median", JsonReport.stages(r.stageMsMedian()));
             Map<String, Double> pc = new LinkedHashMap<>();
             for (int c = 0; c < names.length; c++) {
                 pc.put(names[c], Double.isNaN(r.perClass()[c]) ? null : r.perClass()[c]);
@@ -108,9 +96,7 @@ public final class EvalCommand implements Callable<Integer> {
         ModeReport full = reports.get(0);
         ModeReport sparse = reports.get(2);
         root.put("speedup_sparse_vs_dense_full", full.msMedian() / sparse.msMedian());
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
+        JsonReport.write(file, root);
     }
 
     private void runSweep(Models models, DatasetSplit ds, List<ModeReport> base) throws IOException {

@@ -1,0 +1,46 @@
+package dev.sparseseg.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.eval.ModeReport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What the commands' {@code --json} files share: the engine's settings, stage medians, writing. */
+final class JsonReport {
+    private JsonReport() {
+    }
+
+    /** The operating point and runtime of {@code models}, as top-level entries. */
+    static Map<String, Object> engine(Models models) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scale", models.scale());
+        m.put("threshold", models.threshold());
+        m.put("grid_factor", models.gridFactor());
+        m.put("budget", models.config().budget());
+        m.put("threads", models.config().threads());
+        m.put("sparse_threads", models.config().sparseThreads());
+        m.put("device", models.segmenterModel().device().toString());
+        return m;
+    }
+
+    /** Median milliseconds by stage name ({@link ModeReport#STAGES}). */
+    static Map<String, Double> stages(double[] stageMsMedian) {
+        Map<String, Double> st = new LinkedHashMap<>();
+        for (int k = 0; k < ModeReport.STAGES.length; k++) {
+            st.put(ModeReport.STAGES[k], stageMsMedian[k]);
+        }
+        return st;
+    }
+
+    /** Writes {@code root} as indented JSON, creating the parent folders. */
+    static void write(Path file, Object root) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
+    }
+}
