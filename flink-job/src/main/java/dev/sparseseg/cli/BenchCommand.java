@@ -90,15 +90,22 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> byResolution = new LinkedHashMap<>();
         boolean allOut = true;
         try (Models models = Models.load(config); JobBench jobs = job ? new JobBench(jobOptions, config) : null) {
-            System.out.printf(Locale.ROOT, "bench: %d timed frames per resolution and mode (%d distinct %s frames, upscaled), "
-                            + "%d warm-up runs; scale %.3f, threshold %.3f, grid factor %d, budget %d, %d threads "
-                            + "(refiner/ensembler %d), %s%n", frames, sources.length, dataset.split, warmup, models.scale(),
+            System.out.printf(Locale.ROOT, "bench: %d distinct %s frames, upscaled; scale %.3f, threshold %.3f, grid factor %d, "
+                            + "budget %d, %d threads (refiner/ensembler %d), %s%n", sources.length, dataset.split, models.scale(),
                     models.threshold(), models.gridFactor(), models.config().budget(), models.config().threads(),
                     models.config().sparseThreads(), models.segmenterModel().device());
+            if (!timed.isEmpty()) {
+                System.out.printf(Locale.ROOT, "engine: %s, interleaved per frame, %d timed frames per resolution after %d "
+                        + "warm-up runs%n", String.join(", ", timed), frames, warmup);
+            }
+            if (job) {
+                System.out.println("job: " + jobOptions);
+            }
             root.put("split", dataset.split);
             root.put("frames", frames);
             root.put("distinct_frames", sources.length);
             root.put("warmup_runs", warmup);
+            root.put("modes_timed", timed);
             root.putAll(JsonReport.engine(models));
             Map<String, Segmenter> segmenters = new LinkedHashMap<>();
             for (String m : timed) {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -74,6 +75,13 @@ final class JobBench implements AutoCloseable {
                 description = "Give up on a job run after this many seconds without a result (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "streams %s, %d timed frames per run after %d warm-up results, %s, "
+                    + "parallelism %d; JPEG in, palette PNG out, in-process Kafka broker", streams, frames, warmup,
+                    rate > 0 ? rate + " frames/s per stream" : "unpaced", parallelism);
+        }
+
         void validate() {
             if (streams.stream().anyMatch(s -> s < 1) || frames < 1 || warmup < 1 || rate < 0 || parallelism < 1
                     || timeoutSeconds < 1) {
@@ -86,16 +94,17 @@ final class JobBench implements AutoCloseable {
     /**
      * One job run's figures.
      *
+     * @param planned         frames the run was to send
      * @param framesIn        frames sent
      * @param framesOut       distinct frames that came back (matched by key and seq)
      * @param duplicates      results received more than once
      * @param timed           results the fps and latency are over
      * @param refinedFraction mean fraction of pixels refined, from the results' headers
      */
-    record Figures(int streams, long framesIn, long framesOut, long duplicates, int timed, double fps,
+    record Figures(int streams, long planned, long framesIn, long framesOut, long duplicates, int timed, double fps,
                    double latencyMsP50, double latencyMsP99, double refinedFraction) {
         boolean allOut() {
-            return framesOut == framesIn;
+            return framesIn == planned && framesOut == planned;
         }
 
         Map<String, Object> json() {
@@ -103,6 +112,7 @@ final class JobBench implements AutoCloseable {
             m.put("fps", fps);
             m.put("latency_ms_p50", latencyMsP50);
             m.put("latency_ms_p99", latencyMsP99);
+            m.put("frames_planned", planned);
             m.put("frames_in", framesIn);
             m.put("frames_out", framesOut);
             m.put("duplicates", duplicates);
@@ -164,8 +174,9 @@ final class JobBench implements AutoCloseable {
                         }
                         paceStart = System.nanoTime();
                     }
-                    if (options.rate > 0 && seq > 0) {
-                        long due = paceStart + (long) ((seq - 1) * 1e9 / options.rate);
+                    if (options.rate > 0 && j > streams) {
+                        // Streams take turns, evenly spaced: each gets --rate, none in phase with another.
+                        long due = paceStart + (long) ((j - streams) * 1e9 / (options.rate * streams));
                         TimeUnit.NANOSECONDS.sleep(Math.max(0, due - System.nanoTime()));
                     }
                     String stream = "cam" + j % streams;
@@ -219,10 +230,10 @@ final class JobBench implements AutoCloseable {
         if (sendError.get() != null) {
             throw new IllegalStateException("cannot send frames to " + in + ": " + sendError.get().getMessage(), sendError.get());
         }
-        return figures(streams, sentMs.size(), seen.size(), duplicates, warmup, arrivals, refined);
+        return figures(streams, total, sentMs.size(), seen.size(), duplicates, warmup, arrivals, refined);
     }
 
-    private static Figures figures(int streams, long in, long out, long duplicates, int warmup, List<long[]> arrivals,
+    private static Figures figures(int streams, long planned, long in, long out, long duplicates, int warmup, List<long[]> arrivals,
                                    double refined) {
         int timed = Math.max(0, arrivals.size() - warmup);
         double[] latency = new double[timed];
@@ -232,7 +243,7 @@ final class JobBench implements AutoCloseable {
         // Result `warmup` (1-based) is when timing starts: the timed frames are the ones after it.
         double fps = timed == 0 ? Double.NaN
                 : timed / ((arrivals.get(arrivals.size() - 1)[0] - arrivals.get(warmup - 1)[0]) / 1e9);
-        return new Figures(streams, in, out, duplicates, timed, fps, Evaluation.median(latency),
+        return new Figures(streams, planned, in, out, duplicates, timed, fps, Evaluation.median(latency),
                 Evaluation.percentile(latency, 99), arrivals.isEmpty() ? 0 : refined / arrivals.size());
     }
 

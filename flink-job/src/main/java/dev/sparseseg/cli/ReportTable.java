@@ -75,7 +75,7 @@ final class ReportTable {
             String vs = Double.isNaN(sparseEngineFps) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * f.fps() / sparseEngineFps);
             sb.append(String.format(Locale.ROOT, "%-11s %-8d %7.2f %15.0f %15.0f %14s %8.1f%% %11s%s%n", resolution,
                     f.streams(), f.fps(), f.latencyMsP50(), f.latencyMsP99(), f.framesIn() + "/" + f.framesOut(),
-                    100 * f.refinedFraction(), vs, f.allOut() ? "" : "   MISSING " + (f.framesIn() - f.framesOut()) + " frames"));
+                    100 * f.refinedFraction(), vs, f.allOut() ? "" : "   MISSING " + (f.planned() - f.framesOut()) + " of " + f.planned() + " frames"));
         }
         return sb.toString();
     }
