@@ -1,7 +1,5 @@
 package dev.sparseseg.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.OperatingPoint;
 import dev.sparseseg.models.image.RgbFrame;
@@ -84,14 +82,7 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("split", split);
         root.put("frames", frames);
-        root.put("scale", point.scale());
-        root.put("threshold", point.threshold());
-        root.put("grid_factor", point.gridFactor());
-        root.put("budget", models.config().budget());
-        root.put("latency_budget_ms", models.config().latencyBudgetMs());
-        root.put("threads", models.config().threads());
-        root.put("sparse_threads", models.config().sparseThreads());
-        root.put("device", models.segmenterModel().device().toString());
+        root.putAll(JsonReport.engine(models, point));
         Map<String, Object> modes = new LinkedHashMap<>();
         String[] names = models.classNames();
         for (ModeReport r : reports) {
@@ -103,11 +94,7 @@ public final class EvalCommand implements Callable<Integer> {
                 m.put("pixel_budget_mean", r.pixelBudget());
             }
             m.put("refined_fraction", r.refinedFraction());
-            Map<String, Double> st = new LinkedHashMap<>();
-            for (int k = 0; k < ModeReport.STAGES.length; k++) {
-                st.put(ModeReport.STAGES[k], r.stageMsMedian()[k]);
-            }
-            m.put("stage_ms_median", st);
+            m.put("stage_ms_median", JsonReport.stages(r.stageMsMedian()));
             Map<String, Double> pc = new LinkedHashMap<>();
             for (int c = 0; c < names.length; c++) {
                 pc.put(names[c], Double.isNaN(r.perClass()[c]) ? null : r.perClass()[c]);
@@ -119,9 +106,7 @@ public final class EvalCommand implements Callable<Integer> {
         ModeReport full = reports.get(0);
         ModeReport sparse = reports.get(2);
         root.put("speedup_sparse_vs_dense_full", full.msMedian() / sparse.msMedian());
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
+        JsonReport.write(file, root);
     }
 
     private void runSweep(Models models, DatasetSplit ds, List<ModeReport> base) throws IOException {

@@ -1,10 +1,13 @@
 package dev.sparseseg.cli;
 
 import dev.sparseseg.models.eval.ModeReport;
+import dev.sparseseg.models.eval.ModeTimings;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** Plain-text tables of evaluation results. */
+/** Plain-text tables of evaluation and benchmark results. */
 final class ReportTable {
     private ReportTable() {
     }
@@ -47,6 +50,37 @@ final class ReportTable {
         StringBuilder sb = new StringBuilder(String.format("%n%-10s %8s %10s %9s%n", "threshold", "mIoU %", "ms/frame", "refined"));
         for (ModeReport r : points) {
             sb.append(String.format("%-10s %8.2f %10.2f %8.1f%%%n", r.mode(), r.miou(), r.msMedian(), 100 * r.refinedFraction()));
+        }
+        return sb.toString();
+    }
+
+    /** One resolution of {@code bench}: ms per frame, speed against dense-full, refined fraction, stage medians. */
+    static String bench(String resolution, Map<String, ModeTimings> modes) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%-11s %-11s %10s %9s %14s %9s   %s%n",
+                "resolution", "mode", "ms median", "ms p99", "vs dense-full", "refined",
+                "median ms: " + String.join(" / ", ModeReport.STAGES)));
+        ModeTimings full = modes.get(EvalCommand.DENSE_FULL);
+        for (Map.Entry<String, ModeTimings> e : modes.entrySet()) {
+            ModeTimings t = e.getValue();
+            double[] s = t.stageMsMedian();
+            String ratio = full == null ? "-" : String.format(Locale.ROOT, "%.2fx", full.msMedian() / t.msMedian());
+            sb.append(String.format(Locale.ROOT, "%-11s %-11s %10.1f %9.1f %14s %8.1f%%   %.1f / %.1f / %.1f / %.1f%n",
+                    resolution, e.getKey(), t.msMedian(), t.msPercentile(99), ratio, 100 * t.refinedFraction(),
+                    s[0], s[1], s[2], s[3]));
+        }
+        return sb.toString();
+    }
+
+    /** One resolution of {@code bench --job}: fps, latency and frames in/out per stream count. */
+    static String job(String resolution, List<JobBench.Figures> runs, double sparseEngineFps) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%-11s %-8s %7s %15s %15s %14s %9s %11s%n",
+                "resolution", "streams", "job fps", "latency p50 ms", "latency p99 ms", "frames in/out", "refined",
+                "vs engine"));
+        for (JobBench.Figures f : runs) {
+            String vs = Double.isNaN(sparseEngineFps) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * f.fps() / sparseEngineFps);
+            sb.append(String.format(Locale.ROOT, "%-11s %-8d %7.2f %15.0f %15.0f %14s %8.1f%% %11s%s%n", resolution,
+                    f.streams(), f.fps(), f.latencyMsP50(), f.latencyMsP99(), f.framesIn() + "/" + f.framesOut(),
+                    100 * f.refinedFraction(), vs, f.allOut() ? "" : "   MISSING " + (f.planned() - f.framesOut()) + " of " + f.planned() + " frames"));
         }
         return sb.toString();
     }

@@ -25,56 +25,71 @@ public final class Evaluation {
 
     public static List<ModeReport> run(DatasetSplit split, Map<String, Segmenter> modes, int classes, int limit,
                                        IntConsumer progress) throws IOException {
-        int n = frameCount(split, limit);
         Map<String, ConfusionMatrix> conf = new LinkedHashMap<>();
-        Map<String, double[]> ms = new LinkedHashMap<>();
-        Map<String, double[]> refined = new LinkedHashMap<>();
-        Map<String, double[][]> stages = new LinkedHashMap<>();
-        Map<String, double[]> budgets = new LinkedHashMap<>();
         for (String m : modes.keySet()) {
-            budgets.put(m, new double[n]);
             conf.put(m, new ConfusionMatrix(classes));
-            ms.put(m, new double[n]);
-            refined.put(m, new double[n]);
-            stages.put(m, new double[ModeReport.STAGES.length][n]);
         }
-        RgbFrame first = split.frame(0);
+        LabelMap[] truth = new LabelMap[1];
+        Map<String, ModeTimings> timings = interleave(frameCount(split, limit), i -> {
+            truth[0] = split.labels(i);
+            return split.frame(i);
+        }, modes, WARMUP_RUNS, (i, mode, seg) -> conf.get(mode).add(seg.labels(), truth[0]), progress);
+        List<ModeReport> out = new ArrayList<>();
+        for (String m : modes.keySet()) {
+            ConfusionMatrix c = conf.get(m);
+            ModeTimings t = timings.get(m);
+            out.add(new ModeReport(m, c.miou(), c.iou(), t.msMedian(), t.refinedFraction(), t.stageMsMedian(),
+                    t.msPercentile(99), t.pixelBudgetMean()));
+        }
+        return out;
+    }
+
+    /** Frame {@code i} of a run. */
+    @FunctionalInterface
+    public interface Frames {
+        RgbFrame frame(int i) throws IOException;
+    }
+
+    /** Sees each segmentation of a run as it is made (untimed). */
+    @FunctionalInterface
+    public interface Observer {
+        void segmented(int frame, String mode, Segmentation seg) throws IOException;
+    }
+
+    /**
+     * Runs every mode on frames {@code 0..n-1}, interleaved frame by frame, after {@code warmupRuns}
+     * untimed runs of each mode on frame 0, and times each call from frame in to label map out.
+     *
+     * @param observer sees every timed segmentation (may be null)
+     * @param progress told the number of frames done (may be null)
+     */
+    public static Map<String, ModeTimings> interleave(int n, Frames frames, Map<String, Segmenter> modes, int warmupRuns,
+                                                      Observer observer, IntConsumer progress) throws IOException {
+        Map<String, ModeTimings> timings = new LinkedHashMap<>();
+        for (String m : modes.keySet()) {
+            timings.put(m, new ModeTimings(n));
+        }
+        RgbFrame first = frames.frame(0);
         for (Segmenter s : modes.values()) {
-            for (int i = 0; i < WARMUP_RUNS; i++) {
+            for (int i = 0; i < warmupRuns; i++) {
                 s.segment(first);
             }
         }
         for (int i = 0; i < n; i++) {
-            RgbFrame frame = split.frame(i);
-            LabelMap truth = split.labels(i);
+            RgbFrame frame = frames.frame(i);
             for (Map.Entry<String, Segmenter> e : modes.entrySet()) {
                 long t0 = System.nanoTime();
                 Segmentation seg = e.getValue().segment(frame);
-                long t1 = System.nanoTime();
-                ms.get(e.getKey())[i] = (t1 - t0) / 1e6;
-                refined.get(e.getKey())[i] = seg.refinedFraction();
-                budgets.get(e.getKey())[i] = seg.pixelBudget();
-                double[][] st = stages.get(e.getKey());
-                st[0][i] = seg.timings().coarseNs() / 1e6;
-                st[1][i] = seg.timings().selectNs() / 1e6;
-                st[2][i] = seg.timings().refineNs() / 1e6;
-                st[3][i] = seg.timings().fuseNs() / 1e6;
-                conf.get(e.getKey()).add(seg.labels(), truth);
+                timings.get(e.getKey()).add(i, System.nanoTime() - t0, seg);
+                if (observer != null) {
+                    observer.segmented(i, e.getKey(), seg);
+                }
             }
             if (progress != null) {
                 progress.accept(i + 1);
             }
         }
-        List<ModeReport> out = new ArrayList<>();
-        for (String m : modes.keySet()) {
-            ConfusionMatrix c = conf.get(m);
-            double[] stageMedians = Arrays.stream(stages.get(m)).mapToDouble(Evaluation::median).toArray();
-            double budget = Arrays.stream(budgets.get(m)).min().orElse(-1) < 0 ? -1
-                    : Arrays.stream(budgets.get(m)).average().orElse(-1);
-            out.add(new ModeReport(m, c.miou(), c.iou(), median(ms.get(m)), Arrays.stream(refined.get(m)).average().orElse(0),
-                    stageMedians, percentile(ms.get(m), 0.99), budget));
-        }
-        return out;
+        return timings;
     }
 
     /** Frames an evaluation covers: the first {@code limit}, or all when limit is 0. */
@@ -82,20 +97,21 @@ public final class Evaluation {
         return limit > 0 ? Math.min(limit, split.size()) : split.size();
     }
 
-    /** The {@code q} quantile (nearest rank) of {@code v}. */
-    public static double percentile(double[] v, double q) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.ceil(q * s.length) - 1)];
-    }
-
     public static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** The {@code p}-th percentile (0 < p <= 100) by nearest rank: the smallest value with p% of values at or below it. */
+    public static double percentile(double[] v, double p) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int rank = (int) Math.ceil(p / 100 * s.length);
+        return s[Math.max(0, Math.min(s.length, rank) - 1)];
     }
 }

@@ -1,0 +1,71 @@
+package dev.sparseseg.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code sparseseg bench} at a small size on CamVid val, with the real models, broker and MiniCluster; no timing asserted. */
+@Timeout(240)
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void engineModesAtAResolution() throws Exception {
+        JsonNode r = bench("--resolutions", "320x240,200x150", "--frames", "3", "--distinct", "2").path("resolutions");
+        for (String res : List.of("320x240", "200x150")) {
+            JsonNode modes = r.path(res).path("modes");
+            for (String mode : BenchCommand.MODES) {
+                JsonNode m = modes.path(mode);
+                String what = res + " " + mode;
+                assertTrue(m.path("ms_median").asDouble() > 0, what + ": ms_median " + m);
+                assertTrue(m.path("ms_p99").asDouble() >= m.path("ms_median").asDouble(), what + ": ms_p99 " + m);
+                assertTrue(m.path("refined_fraction").isNumber(), what + ": refined_fraction " + m);
+                assertTrue(m.path("stage_ms_median").path("coarse").asDouble() > 0, what + ": coarse " + m);
+            }
+            assertTrue(modes.path("sparse").path("refined_fraction").asDouble() > 0, res + ": sparse refines pixels");
+            assertEquals(0, modes.path("dense-full").path("refined_fraction").asDouble(), res + ": dense refines none");
+            assertTrue(r.path(res).path("speedup_sparse_vs_dense_full").asDouble() > 0, res);
+            assertTrue(r.path(res).path("speedup_dense_low_vs_dense_full").asDouble() > 0, res);
+        }
+    }
+
+    @Test
+    void streamingJobReturnsEveryFrame() throws Exception {
+        JsonNode root = bench("--resolutions", "320x240", "--modes", "sparse", "--frames", "2", "--distinct", "3",
+                "--job", "--streams", "1,4", "--job-frames", "4", "--job-warmup", "2");
+        JsonNode job = root.path("resolutions").path("320x240").path("job");
+        for (int streams : new int[] {1, 4}) {
+            JsonNode f = job.path("streams_" + streams);
+            String what = streams + " stream(s): " + f;
+            long expected = Math.max(2, streams) + 4;
+            assertEquals(expected, f.path("frames_in").asLong(), what);
+            assertEquals(expected, f.path("frames_out").asLong(), what);
+            assertEquals(0, f.path("duplicates").asLong(), what);
+            assertEquals(4, f.path("timed_frames").asLong(), what);
+            assertTrue(f.path("fps").asDouble() > 0, what);
+            assertTrue(f.path("latency_ms_p50").asDouble() > 0, what);
+            assertTrue(f.path("latency_ms_p99").asDouble() >= f.path("latency_ms_p50").asDouble(), what);
+            assertTrue(f.path("refined_fraction").asDouble() > 0, what);
+        }
+    }
+
+    private JsonNode bench(String... args) throws Exception {
+        Path json = tmp.resolve("bench.json");
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--threads", "1", "--warmup", "1", "--json", json.toString()));
+        int status = new CommandLine(new BenchCommand()).execute(all.toArray(String[]::new));
+        assertEquals(0, status, "bench " + all);
+        return new ObjectMapper().readTree(json.toFile());
+    }
+}
