@@ -47,9 +47,10 @@ final class ReportTable {
     }
 
     static String sweep(List<ModeReport> points) {
-        StringBuilder sb = new StringBuilder(String.format("%n%-10s %8s %10s %9s%n", "threshold", "mIoU %", "ms/frame", "refined"));
+        StringBuilder sb = new StringBuilder(String.format("%n%-22s %8s %10s %8s %9s%n", "mode", "mIoU %", "ms/frame", "p99 ms", "refined"));
         for (ModeReport r : points) {
-            sb.append(String.format("%-10s %8.2f %10.2f %8.1f%%%n", r.mode(), r.miou(), r.msMedian(), 100 * r.refinedFraction()));
+            sb.append(String.format("%-22s %8.2f %10.2f %8.2f %8.1f%%%n", r.mode(), r.miou(), r.msMedian(), r.msP99(),
+                    100 * r.refinedFraction()));
         }
         return sb.toString();
     }

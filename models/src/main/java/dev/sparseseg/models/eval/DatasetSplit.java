@@ -56,6 +56,10 @@ public final class DatasetSplit {
         return names.get(i);
     }
 
+    public Path root() {
+        return root;
+    }
+
     public String split() {
         return split;
     }
