@@ -31,6 +31,14 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--every", defaultValue = "500", description = "Print a line every N frames (default: ${DEFAULT-VALUE}).")
     int every;
 
+    @Option(names = "--resolution", paramLabel = "WxH", description = "Upscale the frames to this camera resolution "
+            + "at run time (centre crop to its aspect ratio, bilinear), cycling --distinct of them (default: as stored).")
+    String resolution;
+
+    @Option(names = "--distinct", defaultValue = "8", description = "Frames upscaled with --resolution, taken evenly "
+            + "from the split; bounds the memory (default: ${DEFAULT-VALUE}).")
+    int distinct;
+
     @Mixin
     EngineOptions engine;
 
@@ -40,10 +48,13 @@ public final class SoakCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--frames " + frames + " and --every " + every + " must be at least 1");
         }
         DatasetSplit ds = dataset.open();
-        RgbFrame[] decoded = new RgbFrame[ds.size()];
+        int[] size = resolution == null ? null : BenchCommand.parseSize(resolution);
+        RgbFrame[] decoded = new RgbFrame[size == null ? ds.size() : Math.min(Math.max(1, distinct), ds.size())];
         for (int i = 0; i < decoded.length; i++) {
-            decoded[i] = ds.frame(i);
+            decoded[i] = size == null ? ds.frame(i)
+                    : Upscale.to(ds.frame((int) ((long) i * ds.size() / decoded.length)), size[0], size[1]);
         }
+        System.out.printf("soak: %d frames of %dx%d, cycled%n", decoded.length, decoded[0].width(), decoded[0].height());
         try (Models models = Models.load(engine.config())) {
             Segmenter sparse = models.sparse();
             long start = System.nanoTime();
