@@ -139,6 +139,7 @@ def main():
                     help="another dataset root (e.g. camvid at 480x360) whose train frames are added at --extra-scales "
                          "and whose val is swept at them as well (reported, not used for choosing)")
     ap.add_argument("--extra-scales", default="0.5")
+    ap.add_argument("--extra-val-only", action="store_true", help="--extra-data: sweep its val only, train without it")
     ap.add_argument("--extra-per-image", type=int, default=0, help="pixels per --extra-data frame (0: --per-image)")
     ap.add_argument("--train-threshold", type=float, default=0.2)
     ap.add_argument("--grid-factor", type=int, default=1,
@@ -187,7 +188,7 @@ def main():
         if a.limit:
             eimgs, elabs, evimgs, evlabs = eimgs[:a.limit], elabs[:a.limit], evimgs[:a.limit], evlabs[:a.limit]
         extra_scales = [float(v) for v in a.extra_scales.split(",")]
-        for sc in extra_scales:
+        for sc in ([] if a.extra_val_only else extra_scales):
             frames += collect(model, eimgs, elabs, sc, a.train_threshold, a.patch, dil,
                               (a.extra_per_image or a.per_image) if a.kind == "point" else 0, gen,
                               flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary)

@@ -45,6 +45,15 @@ class OperatingPointTest {
     }
 
     @Test
+    void theShippedCardChoosesAPointPerCameraSize() {
+        try (Models models = Models.load(TestModels.cpu())) {
+            assertEquals(0.5, models.operatingPoint(480, 360).scale());
+            assertEquals(0.25, models.operatingPoint(1920, 1080).scale());
+            assertEquals(3840, models.operatingPoint(3840, 2160).width());
+        }
+    }
+
+    @Test
     void framesTakeThePointNearestTheirSize(@TempDir Path dir) throws IOException {
         try (Models models = Models.load(TestModels.cpu().withModelsDir(modelsWithPoints(dir, false)))) {
             assertEquals(new OperatingPoint(480, 360, 0.5, 0.6, 1), models.operatingPoint(480, 360));
@@ -83,8 +92,13 @@ class OperatingPointTest {
     }
 
     @Test
-    void withoutPointsTheTopLevelFieldsServeEverySize() {
-        try (Models models = Models.load(TestModels.cpu())) {
+    void withoutPointsTheTopLevelFieldsServeEverySize(@TempDir Path dir) throws IOException {
+        modelsWithPoints(dir, false);
+        Path card = dir.resolve("refiner.card.json");
+        ObjectNode root = (ObjectNode) JSON.readTree(card.toFile());
+        root.remove("operating_points");
+        JSON.writeValue(card.toFile(), root);
+        try (Models models = Models.load(TestModels.cpu().withModelsDir(dir))) {
             OperatingPoint p = models.operatingPoint(3840, 2160);
             assertEquals(models.scale(), p.scale());
             assertEquals(models.threshold(), p.threshold());
