@@ -18,7 +18,11 @@ import java.util.function.IntConsumer;
  * noise from a shared machine falls on all of them alike; decoding is not timed.
  */
 public final class Evaluation {
-    private static final int WARMUP_RUNS = 3;
+    /**
+     * Untimed runs of each mode first: with 3, the median of a 16-frame split (camvid-hr val)
+     * still held the JIT's first compilations (sparse 63 against 48 ms warm, same frames).
+     */
+    private static final int WARMUP_RUNS = 10;
 
     private Evaluation() {
     }
