@@ -2,6 +2,7 @@ package dev.sparseseg.cli;
 
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.connectors.frame.Headers;
+import dev.sparseseg.job.stages.FrameInFlight;
 import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.connectors.kafka.FramePublisher;
 import dev.sparseseg.connectors.kafka.KafkaLimits;
@@ -100,9 +101,10 @@ final class JobBench implements AutoCloseable {
      * @param duplicates      results received more than once
      * @param timed           results the fps and latency are over
      * @param refinedFraction mean fraction of pixels refined, from the results' headers
+     * @param stageMsMedian   median of each {@code stage-ms-*} header of the timed results (decode .. fuse)
      */
     record Figures(int streams, long planned, long framesIn, long framesOut, long duplicates, int timed, double fps,
-                   double latencyMsP50, double latencyMsP99, double refinedFraction) {
+                   double latencyMsP50, double latencyMsP99, double refinedFraction, double[] stageMsMedian) {
         boolean allOut() {
             return framesIn == planned && framesOut == planned;
         }
@@ -118,9 +120,17 @@ final class JobBench implements AutoCloseable {
             m.put("duplicates", duplicates);
             m.put("timed_frames", timed);
             m.put("refined_fraction", refinedFraction);
+            Map<String, Double> st = new LinkedHashMap<>();
+            for (int k = 0; k < STAGES.length; k++) {
+                st.put(STAGES[k].id, stageMsMedian[k]);
+            }
+            m.put("stage_ms_median", st);
             return m;
         }
     }
+
+    /** The stages whose {@code stage-ms-*} headers the results carry. */
+    static final FrameInFlight.Stage[] STAGES = FrameInFlight.Stage.values();
 
     private final Options options;
     private final EngineConfig config;
@@ -193,6 +203,7 @@ final class JobBench implements AutoCloseable {
 
         System.err.printf("job %s, %d stream(s): %d frames ...%n", resolution, streams, total);
         List<long[]> arrivals = new ArrayList<>(); // {arrival ns, latency ms}
+        List<double[]> stageMs = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         long duplicates = 0;
         double refined = 0;
@@ -214,6 +225,12 @@ final class JobBench implements AutoCloseable {
                     lastProgress = System.nanoTime();
                     arrivals.add(new long[] {lastProgress, nowMs - sent});
                     refined += (double) header(r, Headers.REFINED) / (header(r, Headers.WIDTH) * header(r, Headers.HEIGHT));
+                    double[] st = new double[STAGES.length];
+                    for (int k = 0; k < st.length; k++) {
+                        st[k] = Double.parseDouble(new String(r.headers().lastHeader(Headers.STAGE_MS_PREFIX + STAGES[k].id).value(),
+                                StandardCharsets.UTF_8));
+                    }
+                    stageMs.add(st);
                     if (seq == 0) {
                         primed.countDown();
                     }
@@ -230,11 +247,17 @@ final class JobBench implements AutoCloseable {
         if (sendError.get() != null) {
             throw new IllegalStateException("cannot send frames to " + in + ": " + sendError.get().getMessage(), sendError.get());
         }
-        return figures(streams, total, sentMs.size(), seen.size(), duplicates, warmup, arrivals, refined);
+        return figures(streams, total, sentMs.size(), seen.size(), duplicates, warmup, arrivals, refined, stageMs);
     }
 
     private static Figures figures(int streams, long planned, long in, long out, long duplicates, int warmup, List<long[]> arrivals,
-                                   double refined) {
+                                   double refined, List<double[]> stageMs) {
+        double[] stageMedians = new double[STAGES.length];
+        for (int k = 0; k < STAGES.length; k++) {
+            final int stage = k;
+            stageMedians[k] = Evaluation.median(stageMs.stream().skip(Math.min(warmup, stageMs.size()))
+                    .mapToDouble(v -> v[stage]).toArray());
+        }
         int timed = Math.max(0, arrivals.size() - warmup);
         double[] latency = new double[timed];
         for (int i = 0; i < timed; i++) {
@@ -244,7 +267,7 @@ final class JobBench implements AutoCloseable {
         double fps = timed == 0 ? Double.NaN
                 : timed / ((arrivals.get(arrivals.size() - 1)[0] - arrivals.get(warmup - 1)[0]) / 1e9);
         return new Figures(streams, planned, in, out, duplicates, timed, fps, Evaluation.median(latency),
-                Evaluation.percentile(latency, 99), arrivals.isEmpty() ? 0 : refined / arrivals.size());
+                Evaluation.percentile(latency, 99), arrivals.isEmpty() ? 0 : refined / arrivals.size(), stageMedians);
     }
 
     private KafkaConsumer<byte[], byte[]> consumer(String topic) {

@@ -106,9 +106,9 @@ public final class SegmentationJob {
         }
         DataStream<SegmentRecord> segments = refined
                 .map(new GatedFusionStage(engine, s.overlays())).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
-                // PNG encoding runs in its own thread, overlapping with the next frame's inference.
-                .map(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism())
-                .startNewChain();
+                // Chained: a camera-size label map (8 MB at 4K) would be spilled to disk between chains;
+                // large maps are deflated on all cores instead.
+                .map(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
 
         deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS), s.resolvedDeadLetters());
         return segments;
@@ -117,7 +117,8 @@ public final class SegmentationJob {
     private static DataStream<FrameRecord> sources(StreamExecutionEnvironment env, JobSettings s) {
         List<DataStream<FrameRecord>> streams = new ArrayList<>();
         // Sources decode images in their own threads, beside the inference: image folders at
-        // idle priority (their thread only reads), Kafka in the task's thread.
+        // idle priority (their thread only reads), Kafka in the task's thread. Frames too large
+        // to cross the keyBy decoded (ImageDecoder.MAX_RGB_BYTES) are decoded after it.
         FrameSource.Builder local = FrameSource.builder().decoder(ImageDecoder.atIdlePriority());
         int localCount = 0;
         for (String uri : s.sources()) {

@@ -11,8 +11,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The gate into the stages: frames arrive as RGB (sources decode with {@link ImageDecoder} in
- * their own threads; cameras deliver RGB), or still encoded from a source without a decoder,
- * decoded here. Anything that is not a usable image goes to {@link #DEAD_LETTERS} with the
+ * their own threads; cameras deliver RGB), or still encoded (from a source without a decoder,
+ * or too large to cross the keyBy decoded), decoded here. Anything that is not a usable image goes to {@link #DEAD_LETTERS} with the
  * reason, and the job goes on.
  */
 public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord, FrameInFlight> {
@@ -21,7 +21,6 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
     /** Smaller frames than this cannot be segmented meaningfully (the coarse model downsamples 4x at half scale). */
     static final int MIN_SIDE = 16;
 
-    private final ImageDecoder decoder = new ImageDecoder();
     private transient Tally framesIn;
     private transient Tally framesDropped;
     private transient Tally deadLetters;
@@ -43,7 +42,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
         }
         long t0 = System.nanoTime();
         if (r.format == FrameFormat.ENCODED) {
-            decoder.decode(r);
+            ImageDecoder.decodeHere(r);
             if (r.error != null) {
                 reject(r, r.error, ctx);
                 return;

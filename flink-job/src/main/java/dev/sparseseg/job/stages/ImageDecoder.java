@@ -12,10 +12,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** JPEG/PNG to RGB with the engine's decoder, run by the sources in their own threads. */
+/**
+ * JPEG/PNG to RGB with the engine's decoder, run by the sources in their own threads for
+ * frames up to {@link #MAX_RGB_BYTES} of RGB, and by {@link DecodeFrames} after the keyBy
+ * for larger ones and for whatever the sources left encoded.
+ */
 public final class ImageDecoder implements FrameDecoder {
     /** The name of the idle-priority decoding threads (Linux shows its first 15 characters). */
     static final String IDLE_THREAD_NAME = "sparseseg-decode";
+    /**
+     * Frames whose RGB would be larger stay encoded here and are decoded after the keyBy, by
+     * {@link DecodeFrames}: Flink's network stack spills records over 5 MiB to disk where it
+     * receives them, and a 1080p RGB frame is 6 MB (4K: 25 MB).
+     */
+    static final long MAX_RGB_BYTES = 4L << 20;
 
     private final boolean idlePriority;
     private transient ThreadPoolExecutor idleThread;
@@ -45,6 +55,10 @@ public final class ImageDecoder implements FrameDecoder {
 
     @Override
     public void decode(FrameRecord r) {
+        int[] size = ImageFiles.declaredSize(r.data);
+        if (size != null && 3L * size[0] * size[1] > MAX_RGB_BYTES) {
+            return;
+        }
         if (!idlePriority) {
             decodeHere(r);
             return;
@@ -83,7 +97,8 @@ public final class ImageDecoder implements FrameDecoder {
         return idleThread;
     }
 
-    private static void decodeHere(FrameRecord r) {
+    /** Decodes {@code r} in the calling thread, whatever its size (the keyed side of the job). */
+    static void decodeHere(FrameRecord r) {
         long t0 = System.nanoTime();
         try {
             RgbFrame f = ImageFiles.decodeRgb(r.data, "frame " + r.streamId + "#" + r.seq);

@@ -100,6 +100,41 @@ public final class ImageFiles {
         }
     }
 
+    /**
+     * Width and height an encoded PNG or JPEG declares in its header, without decoding it;
+     * null when the bytes are neither or the header is cut short.
+     */
+    public static int[] declaredSize(byte[] b) {
+        if (PngDecoder.isPng(b)) {
+            // The IHDR chunk comes first: width and height at bytes 16-23, big-endian.
+            return b.length < 24 ? null : new int[] {int32(b, 16), int32(b, 20)};
+        }
+        if (b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
+            return null;
+        }
+        // JPEG: walk the marker segments to the first start-of-frame (SOF0-15 but DHT, JPG, DAC).
+        int i = 2;
+        while (i + 9 < b.length) {
+            if ((b[i] & 0xFF) != 0xFF) {
+                return null;
+            }
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++;
+                continue;
+            }
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                return new int[] {((b[i + 7] & 0xFF) << 8) | (b[i + 8] & 0xFF), ((b[i + 5] & 0xFF) << 8) | (b[i + 6] & 0xFF)};
+            }
+            i += 2 + (((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF));
+        }
+        return null;
+    }
+
+    private static int int32(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+
     /** Whether PNGs inflate with the system's libdeflate (else zlib). */
     public static boolean libDeflateAvailable() {
         return LibDeflate.available();
