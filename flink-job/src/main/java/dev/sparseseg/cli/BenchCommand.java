@@ -6,6 +6,7 @@ import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.OperatingPoint;
 import dev.sparseseg.models.engine.Segmenter;
 import dev.sparseseg.models.eval.DatasetSplit;
+import dev.sparseseg.models.eval.UpscaledFrames;
 import dev.sparseseg.models.eval.Evaluation;
 import dev.sparseseg.models.eval.ModeTimings;
 import dev.sparseseg.models.image.RgbFrame;
@@ -121,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
                 String name = size[0] + "x" + size[1];
                 RgbFrame[] upscaled = new RgbFrame[sources.length];
                 for (int i = 0; i < upscaled.length; i++) {
-                    upscaled[i] = Upscale.to(sources[i], size[0], size[1]);
+                    upscaled[i] = UpscaledFrames.frame(sources[i], size[0], size[1]);
                 }
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("width", size[0]);

@@ -3,6 +3,7 @@ package dev.sparseseg.cli;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.Segmenter;
 import dev.sparseseg.models.eval.DatasetSplit;
+import dev.sparseseg.models.eval.UpscaledFrames;
 import dev.sparseseg.models.image.RgbFrame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +53,7 @@ public final class SoakCommand implements Callable<Integer> {
         RgbFrame[] decoded = new RgbFrame[size == null ? ds.size() : Math.min(Math.max(1, distinct), ds.size())];
         for (int i = 0; i < decoded.length; i++) {
             decoded[i] = size == null ? ds.frame(i)
-                    : Upscale.to(ds.frame((int) ((long) i * ds.size() / decoded.length)), size[0], size[1]);
+                    : UpscaledFrames.frame(ds.frame((int) ((long) i * ds.size() / decoded.length)), size[0], size[1]);
         }
         System.out.printf("soak: %d frames of %dx%d, cycled%n", decoded.length, decoded[0].width(), decoded[0].height());
         try (Models models = Models.load(engine.config())) {

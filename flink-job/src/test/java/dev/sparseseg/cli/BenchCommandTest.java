@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code sparseseg bench} at a small size on CamVid val, with the real models, broker and MiniCluster; no timing asserted. */
@@ -67,5 +69,13 @@ class BenchCommandTest {
         int status = new CommandLine(new BenchCommand()).execute(all.toArray(String[]::new));
         assertEquals(0, status, "bench " + all);
         return new ObjectMapper().readTree(json.toFile());
+    }
+
+    @Test
+    void badResolutionsAreRefused() {
+        assertArrayEquals(new int[] {1920, 1080}, BenchCommand.parseSize("1920x1080"));
+        for (String bad : new String[] {"1920", "1920x", "x1080", "0x10", "axb", "1x2x3", "10000x10000"}) {
+            assertThrows(IllegalArgumentException.class, () -> BenchCommand.parseSize(bad), bad);
+        }
     }
 }

@@ -1,17 +1,17 @@
-package dev.sparseseg.cli;
+package dev.sparseseg.models;
 
+import dev.sparseseg.models.eval.UpscaledFrames;
 import dev.sparseseg.models.image.RgbFrame;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class UpscaleTest {
+class UpscaledFramesTest {
     @Test
     void sameSizeKeepsThePixels() {
         RgbFrame f = ramp(8, 6);
-        assertArrayEquals(f.rgb(), Upscale.to(f, 8, 6).rgb());
+        assertArrayEquals(f.rgb(), UpscaledFrames.frame(f, 8, 6).rgb());
     }
 
     @Test
@@ -24,21 +24,13 @@ class UpscaleTest {
                 f.rgb()[y * 12 + i] = (byte) (40 * y);
             }
         }
-        RgbFrame up = Upscale.to(f, 16, 9);
+        RgbFrame up = UpscaledFrames.frame(f, 16, 9);
         assertEquals(16, up.width());
         assertEquals(9, up.height());
         for (int y = 0; y < 9; y++) {
             for (int i = 0; i < 16 * 3; i++) {
                 assertEquals(60 + 10 * y, up.rgb()[y * 48 + i] & 0xFF, "row " + y);
             }
-        }
-    }
-
-    @Test
-    void badResolutionsAreRefused() {
-        assertArrayEquals(new int[] {1920, 1080}, BenchCommand.parseSize("1920x1080"));
-        for (String bad : new String[] {"1920", "1920x", "x1080", "0x10", "axb", "1x2x3", "10000x10000"}) {
-            assertThrows(IllegalArgumentException.class, () -> BenchCommand.parseSize(bad), bad);
         }
     }
 
