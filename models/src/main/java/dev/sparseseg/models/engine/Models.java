@@ -119,11 +119,6 @@ public final class Models implements AutoCloseable {
         return k != null ? k : 1;
     }
 
-    /** Stage 2 at the configured operating point. */
-    public EntropySelector selector() {
-        return new EntropySelector(threshold(), config.budget(), gridFactor());
-    }
-
     /** Stage 3. */
     public SparseRefiner refiner() {
         return new SparseRefiner(refiner, segmenter.card());
