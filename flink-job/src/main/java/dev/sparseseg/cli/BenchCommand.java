@@ -86,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (job) {
             jobOptions.validate();
         }
-        RgbFrame[] sources = sourceFrames(dataset.open());
+        RgbFrame[] sources = sourceFrames(dataset.open(), distinct);
         EngineConfig config = engine.config();
         Map<String, Object> root = new LinkedHashMap<>();
         Map<String, Object> byResolution = new LinkedHashMap<>();
@@ -196,9 +196,9 @@ public final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    /** {@code distinct} frames of the split, evenly spaced, decoded once. */
-    private RgbFrame[] sourceFrames(DatasetSplit ds) throws java.io.IOException {
-        RgbFrame[] out = new RgbFrame[Math.min(distinct, ds.size())];
+    /** {@code n} frames of the split (all of them at most), evenly spaced, decoded once. */
+    static RgbFrame[] sourceFrames(DatasetSplit ds, int n) throws java.io.IOException {
+        RgbFrame[] out = new RgbFrame[Math.min(n, ds.size())];
         for (int i = 0; i < out.length; i++) {
             out[i] = ds.frame((int) ((long) i * ds.size() / out.length));
         }

@@ -50,10 +50,9 @@ public final class SoakCommand implements Callable<Integer> {
         }
         DatasetSplit ds = dataset.open();
         int[] size = resolution == null ? null : BenchCommand.parseSize(resolution);
-        RgbFrame[] decoded = new RgbFrame[size == null ? ds.size() : Math.min(Math.max(1, distinct), ds.size())];
-        for (int i = 0; i < decoded.length; i++) {
-            decoded[i] = size == null ? ds.frame(i)
-                    : UpscaledFrames.frame(ds.frame((int) ((long) i * ds.size() / decoded.length)), size[0], size[1]);
+        RgbFrame[] decoded = BenchCommand.sourceFrames(ds, size == null ? ds.size() : Math.max(1, distinct));
+        for (int i = 0; size != null && i < decoded.length; i++) {
+            decoded[i] = UpscaledFrames.frame(decoded[i], size[0], size[1]);
         }
         System.out.printf("soak: %d frames of %dx%d, cycled%n", decoded.length, decoded[0].width(), decoded[0].height());
         try (Models models = Models.load(engine.config())) {

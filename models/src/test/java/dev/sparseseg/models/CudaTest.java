@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import dev.sparseseg.models.coarse.CoarseLogits;
 import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.engine.OperatingPoint;
 import dev.sparseseg.models.engine.Segmentation;
 import dev.sparseseg.models.refine.RefinedPixels;
 import dev.sparseseg.models.runtime.Device;
@@ -39,11 +40,13 @@ class CudaTest {
             assertEquals(Device.parse("cuda:0"), models.segmenterModel().device(), "fell back to the CPU");
             CoarseLogits logits = models.coarse(meta.get("scale").asDouble()).infer(ParityTest.frame);
             close(ParityTest.floats("coarse_logits.f32"), logits.raw(), "coarse logits");
-            Selection sel = new EntropySelector(threshold, 0, models.gridFactor()).select(logits);
+            OperatingPoint point = models.operatingPoint(ParityTest.frame.width(), ParityTest.frame.height());
+            Selection sel = new EntropySelector(threshold, 0, point.gridFactor()).select(logits);
             RefinedPixels r = models.refiner().refine(ParityTest.frame, logits, sel);
             close(ParityTest.floats("refined_logits.f32"), r.refined(), "refined logits");
 
-            Segmentation seg = models.sparse(threshold, 0).segment(ParityTest.frame);
+            Segmentation seg = models.sparse(new OperatingPoint(0, 0, meta.get("scale").asDouble(), threshold,
+                    point.gridFactor()), null).segment(ParityTest.frame);
             byte[] torch = ParityTest.resource("labels.u8");
             int same = 0;
             for (int i = 0; i < torch.length; i++) {

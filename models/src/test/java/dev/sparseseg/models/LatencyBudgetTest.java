@@ -23,8 +23,7 @@ class LatencyBudgetTest {
         for (int frame = 0; frame < 50; frame++) {
             long pixels = b.pixels(coarse);
             int refined = (int) Math.min(pixels, 500_000);
-            long rest = 5_000_000L + 200L * refined;
-            b.record(5_000_000L, 200L * refined, refined, coarse + rest);
+            b.record(coarse, 0, 200L * refined, 0, 5_000_000L, refined);
         }
         assertEquals(200, b.nsPerPixel(), 1e-6);
         // 50 - 20 - 5 ms left (the fixed part no longer varies) at 200 ns: 125,000 pixels.
@@ -35,9 +34,9 @@ class LatencyBudgetTest {
     @Test
     void framesOverTheBudgetShrinkTheShare() {
         LatencyBudget b = new LatencyBudget(50);
-        b.record(1_000_000L, 50_000_000L, 100_000, 60_000_000L);
+        b.record(9_000_000L, 0, 50_000_000L, 0, 1_000_000L, 100_000);
         long afterOverrun = b.pixels(10_000_000L);
-        b.record(1_000_000L, 50_000_000L, 100_000, 60_000_000L);
+        b.record(9_000_000L, 0, 50_000_000L, 0, 1_000_000L, 100_000);
         assertTrue(b.pixels(10_000_000L) < afterOverrun, "a second overrun must lower the budget");
     }
 

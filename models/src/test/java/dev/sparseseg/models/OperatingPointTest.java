@@ -100,8 +100,8 @@ class OperatingPointTest {
         JSON.writeValue(card.toFile(), root);
         try (Models models = Models.load(TestModels.cpu().withModelsDir(dir))) {
             OperatingPoint p = models.operatingPoint(3840, 2160);
-            assertEquals(models.scale(), p.scale());
-            assertEquals(models.threshold(), p.threshold());
+            assertEquals(root.get("coarse_scale").asDouble(), p.scale());
+            assertEquals(root.get("entropy_threshold").asDouble(), p.threshold());
             assertEquals(p, models.operatingPoint(320, 240));
         }
     }

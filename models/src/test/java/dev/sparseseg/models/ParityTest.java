@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparseseg.models.coarse.CoarseInference;
 import dev.sparseseg.models.coarse.CoarseLogits;
 import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.engine.OperatingPoint;
 import dev.sparseseg.models.engine.Segmentation;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
@@ -79,7 +80,7 @@ class ParityTest {
             assertClose(torchCoarse, logits.raw(), torchCoarse.length, "coarse logits");
 
             int gridFactor = meta.has("grid_factor") ? meta.get("grid_factor").asInt() : 1;
-            assertEquals(gridFactor, models.gridFactor());
+            assertEquals(gridFactor, models.operatingPoint(frame.width(), frame.height()).gridFactor());
             Selection sel = new EntropySelector(threshold, 0, gridFactor).select(logits);
             ByteBuffer idx = ByteBuffer.wrap(resource("selected.i32")).order(ByteOrder.LITTLE_ENDIAN);
             int[] torchSel = new int[idx.remaining() / 4];
@@ -98,7 +99,7 @@ class ParityTest {
             assertClose(floats("refined_logits.f32"), r.refined(), nc, "refined logits");
             assertClose(floats("fused_logits.f32"), models.ensembler().fuseLogits(r), nc, "fused logits");
 
-            Segmentation seg = models.sparse(threshold, 0).segment(frame);
+            Segmentation seg = models.sparse(new OperatingPoint(0, 0, scale, threshold, gridFactor), null).segment(frame);
             byte[] torchLabels = resource("labels.u8");
             int same = 0;
             for (int i = 0; i < torchLabels.length; i++) {

@@ -37,12 +37,10 @@ public final class GatedFusionStage extends ModelStage {
         f.labels = ensembler.labels(f.logits, f.refined, fused);
         long t2 = System.nanoTime();
         f.stageNs[FrameInFlight.Stage.FUSE.ordinal()] = t2 - t0;
-        if (budget != null && budget.latency() != null) {
+        if (budget != null) {
             long[] ns = f.stageNs;
-            budget.latency().record(ns[FrameInFlight.Stage.SELECT.ordinal()] + (t2 - t1),
-                    ns[FrameInFlight.Stage.REFINE.ordinal()] + (t1 - t0), f.refinedPixels,
-                    ns[FrameInFlight.Stage.COARSE.ordinal()] + ns[FrameInFlight.Stage.SELECT.ordinal()]
-                            + ns[FrameInFlight.Stage.REFINE.ordinal()] + (t2 - t0));
+            budget.latency().record(ns[FrameInFlight.Stage.COARSE.ordinal()], ns[FrameInFlight.Stage.SELECT.ordinal()],
+                    ns[FrameInFlight.Stage.REFINE.ordinal()], t1 - t0, t2 - t1, f.refinedPixels);
         }
         // The logits and selection are no longer needed: do not ship them further.
         f.logits = null;

@@ -63,15 +63,6 @@ public final class Models implements AutoCloseable {
         return config;
     }
 
-    /** Coarse input scale: the config's, else the one the refiner was trained for. */
-    public double scale() {
-        return config.scale() != null ? config.scale() : refiner.card().coarseScale;
-    }
-
-    public double threshold() {
-        return config.threshold() != null ? config.threshold() : refiner.card().entropyThreshold;
-    }
-
     /**
      * The operating point for frames of {@code width x height}: the refiner card's point
      * nearest that size, with any scale, threshold or grid factor the config sets instead.
@@ -113,12 +104,6 @@ public final class Models implements AutoCloseable {
         return config.latencyBudgetMs() > 0 ? new LatencyBudget(config.latencyBudgetMs()) : null;
     }
 
-    /** Selection grid factor: the config's, else the refiner card's, else 1. */
-    public int gridFactor() {
-        Integer k = config.gridFactor() != null ? config.gridFactor() : refiner.card().selectionGridFactor;
-        return k != null ? k : 1;
-    }
-
     /** Stage 3. */
     public SparseRefiner refiner() {
         return new SparseRefiner(refiner, segmenter.card());
@@ -157,18 +142,6 @@ public final class Models implements AutoCloseable {
     public Segmenter sparse(OperatingPoint p, LatencyBudget latency) {
         return new SparseRefineEngine(coarse(p.scale()), new EntropySelector(p.threshold(), config.budget(), p.gridFactor()),
                 refiner(), ensembler(), latency);
-    }
-
-    /** SparseRefine at another threshold and pixel budget (sweeps), at each frame's scale and grid factor. */
-    public Segmenter sparse(double threshold, int budget) {
-        SparseRefiner r = refiner();
-        GatedEnsembler e = ensembler();
-        Map<Integer, EntropySelector> byGrid = new HashMap<>();
-        return frame -> {
-            OperatingPoint p = operatingPoint(frame.width(), frame.height());
-            EntropySelector s = byGrid.computeIfAbsent(p.gridFactor(), k -> new EntropySelector(threshold, budget, k));
-            return new SparseRefineEngine(coarseFor(frame.width(), frame.height()), s, r, e).segment(frame);
-        };
     }
 
     @Override

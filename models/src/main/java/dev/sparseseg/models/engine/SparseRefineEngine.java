@@ -54,7 +54,7 @@ public final class SparseRefineEngine implements Segmenter {
         LabelMap labels = ensembler.labels(logits, refined, fused);
         long t5 = System.nanoTime();
         if (latency != null) {
-            latency.record((t2 - t1) + (t5 - t4), (t3 - t2) + (t4 - t3), sel.count(), t5 - t0);
+            latency.record(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, sel.count());
         }
         return new Segmentation(labels, sel.count(), maxPixels, new StageTimings(t1 - t0, t2 - t1, t3 - t2, t5 - t3));
     }

@@ -30,7 +30,6 @@ public final class LatencyBudget {
     private boolean measured;
     private boolean costMeasured;
     private double share = 1.0;
-    private long lastPixels = -1;
 
     /** @param budgetMs time per frame, from the frame's arrival at the engine to its label map; > 0 */
     public LatencyBudget(double budgetMs) {
@@ -47,24 +46,21 @@ public final class LatencyBudget {
     /** Pixels this frame may refine, {@code spentNs} of its budget being gone already. */
     public long pixels(long spentNs) {
         double left = budgetNs - spentNs - fixedNs - 4 * fixedDeviationNs;
-        lastPixels = left <= 0 ? 0 : (long) (share * left / nsPerPixel);
-        return lastPixels;
-    }
-
-    /** The pixel budget given to the last frame (-1 before the first). */
-    public long lastPixels() {
-        return lastPixels;
+        return left <= 0 ? 0 : (long) (share * left / nsPerPixel);
     }
 
     /**
-     * Learns from a finished frame.
+     * Learns from a finished frame, from its stage times: selection and the label map's
+     * upsampling are the fixed part, refinement (featurizing, the refiner) and the gate grow
+     * with the refined pixels.
      *
-     * @param fixedNs      time after coarse inference that does not grow with refined pixels
-     * @param perPixelNs   time that does (featurizing, refiner, gate)
-     * @param pixels       pixels refined
-     * @param totalNs      the frame's whole time, to compare with the budget
+     * @param labelsNs the part of fusion after the gate (coarse labels upsampled, fused ones written)
+     * @param pixels   pixels refined
      */
-    public void record(long fixedNs, long perPixelNs, int pixels, long totalNs) {
+    public void record(long coarseNs, long selectNs, long refineNs, long gateNs, long labelsNs, int pixels) {
+        long fixedNs = selectNs + labelsNs;
+        long perPixelNs = refineNs + gateNs;
+        long totalNs = coarseNs + fixedNs + perPixelNs;
         if (!measured) {
             this.fixedNs = fixedNs;
             measured = true;
