@@ -92,7 +92,7 @@ final class KafkaTestSupport {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** An input record as design.md section 4 has it: key = stream id, value = image, seq and ts headers. */
+    /** An input record as docs/design.md section 4 has it: key = stream id, value = image, seq and ts headers. */
     static ProducerRecord<String, byte[]> frame(String key, long seq, long ts, byte[] value) {
         return frame(key, seq, ts, null, value);
     }

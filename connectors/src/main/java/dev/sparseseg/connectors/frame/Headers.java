@@ -1,6 +1,6 @@
 package dev.sparseseg.connectors.frame;
 
-/** Kafka header names of the input, output and dead-letter topics (design.md section 4). */
+/** Kafka header names of the input, output and dead-letter topics (docs/design.md section 4). */
 public final class Headers {
     public static final String SEQ = "seq";
     public static final String TS = "ts";

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * One segmented frame on its way out: the palette PNG label map, optionally a JPEG overlay,
- * and the metadata that travels as Kafka headers (design.md section 4).
+ * and the metadata that travels as Kafka headers (docs/design.md section 4).
  */
 public class SegmentRecord {
     public String streamId;

@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Input topic records to frames (design.md section 4): key = stream id, value = JPEG or PNG,
+ * Input topic records to frames (docs/design.md section 4): key = stream id, value = JPEG or PNG,
  * optional {@code seq} and {@code ts} headers defaulting to the offset and the record timestamp.
  * Nothing here throws on bad input: a malformed record becomes a frame with {@code error} set,
  * which the job sends to the dead-letter topic.

@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * Label maps to output records: a palette PNG (pixel = class id, palette = the segmenter
- * card's colours), optionally a JPEG overlay, and the headers of design.md section 4.
+ * card's colours), optionally a JPEG overlay, and the headers of docs/design.md section 4.
  */
 public final class EncodeSegments extends RichMapFunction<FrameInFlight, SegmentRecord> {
     static final double OVERLAY_ALPHA = 0.5;
