@@ -4,6 +4,7 @@ import dev.sparseseg.connectors.source.SourceUri;
 import dev.sparseseg.job.io.SinkUri;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the job graph depends on, validated before anything starts.
@@ -22,17 +23,61 @@ import java.util.List;
  *                          offsets are never committed and a restart replays the topic)
  * @param refineGpus        GPUs each refinement slot requests (Flink external resource "gpu"), so
  *                          that only TaskManagers that declare GPUs run it; 0 = none
+ * @param kafkaProperties   client settings passed to every Kafka source and sink (SASL, SSL, client id)
+ * @param delivery          the Kafka sinks' guarantee
+ * @param maxPixels         frames declaring more pixels (width x height) are dead letters, checked
+ *                          before anything is allocated for them
  */
 public record JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
                           int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
-                          long checkpointMs, double refineGpus) {
+                          long checkpointMs, double refineGpus, Map<String, String> kafkaProperties,
+                          Delivery delivery, long maxPixels) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "frames-dlq";
     public static final long DEFAULT_CHECKPOINT_MS = 10_000;
+    /** 8K (7680x4320) with room to spare. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+    /** What the Kafka sinks guarantee. */
+    public enum Delivery {
+        AT_LEAST_ONCE, EXACTLY_ONCE;
+
+        public static Delivery parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "at-least-once" -> AT_LEAST_ONCE;
+                case "exactly-once" -> EXACTLY_ONCE;
+                default -> throw new IllegalArgumentException("delivery '" + s + "' must be at-least-once or exactly-once");
+            };
+        }
+    }
 
     public JobSettings {
         sources = List.copyOf(sources);
         sinks = List.copyOf(sinks);
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** With default Kafka client settings, delivery and pixel limit. */
+    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
+                       int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
+                       long checkpointMs, double refineGpus) {
+        this(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup, kafkaGroupId,
+                checkpointMs, refineGpus, Map.of(), Delivery.AT_LEAST_ONCE, DEFAULT_MAX_PIXELS);
+    }
+
+    public JobSettings withKafkaProperties(Map<String, String> p) {
+        return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup,
+                kafkaGroupId, checkpointMs, refineGpus, p, delivery, maxPixels);
+    }
+
+    public JobSettings withDelivery(Delivery d) {
+        return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup,
+                kafkaGroupId, checkpointMs, refineGpus, kafkaProperties, d, maxPixels);
+    }
+
+    public JobSettings withMaxPixels(long n) {
+        return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup,
+                kafkaGroupId, checkpointMs, refineGpus, kafkaProperties, delivery, n);
     }
 
     /** With the default checkpoint interval. */
@@ -76,6 +121,12 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
         }
         if (refineGpus < 0 || (refineGpus > 0 && refineSlotGroup == null)) {
             throw new IllegalArgumentException("refine GPUs " + refineGpus + " must be >= 0, and need a refinement slot group");
+        }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("max pixels " + maxPixels + " must be at least 1");
+        }
+        if (delivery == Delivery.EXACTLY_ONCE && checkpointMs == 0) {
+            throw new IllegalArgumentException("exactly-once delivery commits at checkpoints: it needs a checkpoint interval > 0");
         }
         if (checkpointMs < 0) {
             throw new IllegalArgumentException("checkpoint interval " + checkpointMs + " ms must be >= 0 (0 = off)");
