@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             settings = new JobSettings(List.of("kafka://" + bootstrap + "/" + FRAMES),
                     List.of("kafka://" + bootstrap + "/" + SEGMENTS + "#overlays=" + OVERLAYS), null,
-                    EngineSpec.of(engine.config()), parallelism, null, null, "sparseseg-demo").validate();
+                    engine.spec(), parallelism, null, null, "sparseseg-demo").validate();
 
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webUiPort);

@@ -1,5 +1,6 @@
 package dev.sparseseg.cli;
 
+import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.runtime.Device;
 import picocli.CommandLine.Option;
@@ -14,7 +15,8 @@ public final class EngineOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", description = "ONNX Runtime threads of the segmenter (default: all cores).")
+    @Option(names = "--threads", description = "ONNX Runtime threads of the segmenter (default: all cores; in the streaming job, "
+            + "each TaskManager's cores shared among its slots).")
     Integer threads;
 
     @Option(names = "--sparse-threads", description = "ONNX Runtime threads of the refiner and ensembler (default: as --threads).")
@@ -40,6 +42,15 @@ public final class EngineOptions {
     @Option(names = "--spin", description = "Let ONNX Runtime's threads spin between operators: faster when "
             + "inference has the cores to itself, slower when decoding shares them (default: off).")
     boolean spin;
+
+    /** For the streaming job: threads not given are decided on each TaskManager, from its own cores and slots. */
+    public EngineSpec spec() {
+        EngineSpec s = EngineSpec.of(config());
+        if (threads != null) {
+            return s;
+        }
+        return s.withThreads(0, sparseThreads == null ? 0 : sparseThreads);
+    }
 
     public EngineConfig config() {
         EngineConfig c = EngineConfig.defaults()

@@ -2,7 +2,6 @@ package dev.sparseseg.cli;
 
 import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
-import dev.sparseseg.models.engine.EngineConfig;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -46,11 +45,23 @@ public final class JobOptions {
             description = "Checkpoint interval in ms; Kafka offsets are committed at checkpoints; 0 = off (default: ${DEFAULT-VALUE}).")
     long checkpointMs;
 
-    public JobSettings settings(EngineConfig engine) {
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "40000000",
+            description = "Frames declaring more pixels (width x height) are dead letters, refused before they are "
+                    + "decoded (default: ${DEFAULT-VALUE}, above 8K's 33177600).")
+    long maxPixels;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "N", defaultValue = "" + JobSettings.DEFAULT_MAX_FRAME_BYTES,
+            description = "Input records larger than this are dead letters (default: ${DEFAULT-VALUE}, the largest "
+                    + "record the job's frame topics take).")
+    long maxFrameBytes;
+
+    public JobSettings settings(EngineSpec engine) {
         if (refineSlotGroup != null && refineParallelism == null) {
             throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
         }
-        return new JobSettings(sources, sinks, deadLetters, EngineSpec.of(engine), parallelism, refineParallelism,
-                refineSlotGroup, groupId, checkpointMs, refineGpus).validate();
+        return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism,
+                refineSlotGroup, groupId, checkpointMs, refineGpus)
+                .withLimits(maxPixels, maxFrameBytes)
+                .validate();
     }
 }

@@ -30,7 +30,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobSettings s = job.settings(engine.config());
+        JobSettings s = job.settings(engine.spec());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localSlots(s));
         SegmentationJob.build(env, s);
         System.out.println("SparseSeg: " + String.join(", ", s.sources()) + " -> " + String.join(", ", s.sinks())

@@ -1,5 +1,6 @@
 package dev.sparseseg.cli;
 
+import dev.sparseseg.connectors.frame.Jpeg;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.Segmenter;
 import dev.sparseseg.models.eval.DatasetSplit;
@@ -21,7 +22,8 @@ import java.util.concurrent.Callable;
  * ({@code SPARSESEG_JAVA_OPTS="-Xms512m -Xmx512m"}) so heap growth does not blur it.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Segment a split's frames repeatedly; print fps and resident memory as it goes.")
+        description = "Segment a split's frames repeatedly (the engine, or with --job the streaming job); print fps "
+                + "and resident memory as it goes.")
 public final class SoakCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions dataset;
@@ -40,13 +42,26 @@ public final class SoakCommand implements Callable<Integer> {
             + "from the split; bounds the memory (default: ${DEFAULT-VALUE}).")
     int distinct;
 
+    @Option(names = "--job", description = "Run the streaming job in this process between topics of an in-process "
+            + "Kafka broker (JPEG in, palette PNG out) instead of the bare engine.")
+    boolean job;
+
+    @Option(names = "--bad-every", paramLabel = "N", defaultValue = "0", description = "With --job: every Nth record is "
+            + "broken (random bytes, a truncated JPEG, a JPEG declaring 20000x20000, text, in turn); 0 = none "
+            + "(default: ${DEFAULT-VALUE}).")
+    int badEvery;
+
     @Mixin
     EngineOptions engine;
 
     @Override
-    public Integer call() throws IOException {
-        if (frames < 1 || every < 1) {
-            throw new IllegalArgumentException("--frames " + frames + " and --every " + every + " must be at least 1");
+    public Integer call() throws Exception {
+        if (frames < 1 || every < 1 || badEvery < 0) {
+            throw new IllegalArgumentException("--frames " + frames + " and --every " + every + " must be at least 1, "
+                    + "--bad-every " + badEvery + " at least 0");
+        }
+        if (badEvery > 0 && !job) {
+            throw new IllegalArgumentException("--bad-every " + badEvery + " needs --job");
         }
         DatasetSplit ds = dataset.open();
         int[] size = resolution == null ? null : BenchCommand.parseSize(resolution);
@@ -55,6 +70,13 @@ public final class SoakCommand implements Callable<Integer> {
             decoded[i] = UpscaledFrames.frame(decoded[i], size[0], size[1]);
         }
         System.out.printf("soak: %d frames of %dx%d, cycled%n", decoded.length, decoded[0].width(), decoded[0].height());
+        if (job) {
+            byte[][] jpegs = new byte[decoded.length][];
+            for (int i = 0; i < jpegs.length; i++) {
+                jpegs[i] = Jpeg.encode(decoded[i].rgb(), decoded[i].width(), decoded[i].height());
+            }
+            return JobSoak.run(jpegs, frames, badEvery, every, engine.spec());
+        }
         try (Models models = Models.load(engine.config())) {
             Segmenter sparse = models.sparse();
             long start = System.nanoTime();

@@ -1,7 +1,9 @@
 package dev.sparseseg.job;
 
+import dev.sparseseg.connectors.kafka.KafkaLimits;
 import dev.sparseseg.connectors.source.SourceUri;
 import dev.sparseseg.job.io.SinkUri;
+import dev.sparseseg.models.image.ImageFiles;
 
 import java.util.List;
 import java.util.Map;
@@ -27,16 +29,19 @@ import java.util.Map;
  * @param delivery          the Kafka sinks' guarantee
  * @param maxPixels         frames declaring more pixels (width x height) are dead letters, checked
  *                          before anything is allocated for them
+ * @param maxFrameBytes     larger input records are dead letters, not decoded
  */
 public record JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
                           int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
                           long checkpointMs, double refineGpus, Map<String, String> kafkaProperties,
-                          Delivery delivery, long maxPixels) {
+                          Delivery delivery, long maxPixels, long maxFrameBytes) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "frames-dlq";
     public static final long DEFAULT_CHECKPOINT_MS = 10_000;
     /** 8K (7680x4320) with room to spare. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    /** The largest record a frame topic takes ({@link KafkaLimits#MAX_MESSAGE_BYTES}). */
+    public static final long DEFAULT_MAX_FRAME_BYTES = KafkaLimits.MAX_MESSAGE_BYTES;
 
     /** What the Kafka sinks guarantee. */
     public enum Delivery {
@@ -62,22 +67,23 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
                        int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
                        long checkpointMs, double refineGpus) {
         this(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup, kafkaGroupId,
-                checkpointMs, refineGpus, Map.of(), Delivery.AT_LEAST_ONCE, DEFAULT_MAX_PIXELS);
+                checkpointMs, refineGpus, Map.of(), Delivery.AT_LEAST_ONCE, DEFAULT_MAX_PIXELS, DEFAULT_MAX_FRAME_BYTES);
     }
 
     public JobSettings withKafkaProperties(Map<String, String> p) {
         return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup,
-                kafkaGroupId, checkpointMs, refineGpus, p, delivery, maxPixels);
+                kafkaGroupId, checkpointMs, refineGpus, p, delivery, maxPixels, maxFrameBytes);
     }
 
     public JobSettings withDelivery(Delivery d) {
         return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup,
-                kafkaGroupId, checkpointMs, refineGpus, kafkaProperties, d, maxPixels);
+                kafkaGroupId, checkpointMs, refineGpus, kafkaProperties, d, maxPixels, maxFrameBytes);
     }
 
-    public JobSettings withMaxPixels(long n) {
+    /** With limits on the input: frames of more pixels, records of more bytes are dead letters. */
+    public JobSettings withLimits(long maxPixels, long maxFrameBytes) {
         return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup,
-                kafkaGroupId, checkpointMs, refineGpus, kafkaProperties, delivery, n);
+                kafkaGroupId, checkpointMs, refineGpus, kafkaProperties, delivery, maxPixels, maxFrameBytes);
     }
 
     /** With the default checkpoint interval. */
@@ -122,8 +128,11 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
         if (refineGpus < 0 || (refineGpus > 0 && refineSlotGroup == null)) {
             throw new IllegalArgumentException("refine GPUs " + refineGpus + " must be >= 0, and need a refinement slot group");
         }
-        if (maxPixels < 1) {
-            throw new IllegalArgumentException("max pixels " + maxPixels + " must be at least 1");
+        if (maxPixels < 1 || maxPixels > ImageFiles.MAX_PIXELS) {
+            throw new IllegalArgumentException("max pixels " + maxPixels + " must be between 1 and " + ImageFiles.MAX_PIXELS);
+        }
+        if (maxFrameBytes < 1) {
+            throw new IllegalArgumentException("max frame bytes " + maxFrameBytes + " must be at least 1");
         }
         if (delivery == Delivery.EXACTLY_ONCE && checkpointMs == 0) {
             throw new IllegalArgumentException("exactly-once delivery commits at checkpoints: it needs a checkpoint interval > 0");

@@ -81,7 +81,7 @@ public final class SegmentationJob {
         DataStream<FrameRecord> frames = sources(env, s);
         SingleOutputStreamOperator<FrameInFlight> decoded = frames
                 .keyBy(f -> f.streamId)
-                .process(new DecodeFrames()).name("decode").uid("decode").setParallelism(s.parallelism());
+                .process(new DecodeFrames(s.maxPixels())).name("decode").uid("decode").setParallelism(s.parallelism());
         DataStream<FrameInFlight> selected = decoded
                 .map(new CoarseInferenceStage(engine)).name("coarse inference").uid("coarse-inference").setParallelism(s.parallelism())
                 .map(new EntropySelectionStage(engine)).name("entropy selection").uid("entropy-selection").setParallelism(s.parallelism());
@@ -104,13 +104,15 @@ public final class SegmentationJob {
             }
             refined = r.keyBy(f -> f.streamId);
         }
-        DataStream<SegmentRecord> segments = refined
+        SingleOutputStreamOperator<SegmentRecord> segments = refined
                 .map(new GatedFusionStage(engine, s.overlays())).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
                 // Chained: a camera-size label map (8 MB at 4K) would be spilled to disk between chains;
                 // large maps are deflated on all cores instead.
-                .map(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
+                .process(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
 
-        deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS), s.resolvedDeadLetters());
+        // Unreadable input from the decoder, frames a stage or the encoder failed on from the encoder.
+        deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS).union(segments.getSideOutput(DecodeFrames.DEAD_LETTERS)),
+                s.resolvedDeadLetters());
         return segments;
     }
 
@@ -119,7 +121,7 @@ public final class SegmentationJob {
         // Sources decode images in their own threads, beside the inference: image folders at
         // idle priority (their thread only reads), Kafka in the task's thread. Frames too large
         // to cross the keyBy decoded (ImageDecoder.MAX_RGB_BYTES) are decoded after it.
-        FrameSource.Builder local = FrameSource.builder().decoder(ImageDecoder.atIdlePriority());
+        FrameSource.Builder local = FrameSource.builder().decoder(ImageDecoder.atIdlePriority(s.maxPixels()));
         int localCount = 0;
         for (String uri : s.sources()) {
             SourceUri src = SourceUri.parse(uri);
@@ -130,7 +132,7 @@ public final class SegmentationJob {
                         .setTopics(a.topic())
                         .setGroupId(s.kafkaGroupId())
                         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                        .setDeserializer(new FrameDeserializer(new ImageDecoder(), src.maxLagMs()))
+                        .setDeserializer(new FrameDeserializer(new ImageDecoder(s.maxPixels()), src.maxLagMs(), s.maxFrameBytes()))
                         .setProperties(KafkaLimits.consumer())
                         .build();
                 streams.add(env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka " + a.topic())

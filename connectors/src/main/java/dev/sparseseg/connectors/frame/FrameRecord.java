@@ -30,6 +30,15 @@ public class FrameRecord {
     public long decodeNanos;
     /** Why the source could not read this record properly (it goes to the dead-letter output), else null. */
     public String error;
+    /** The bytes as received, once {@code data} holds their decoded RGB: what a dead letter carries back. */
+    public byte[] original;
+    /** The Kafka record's headers as received ({@link Headers#pack}), for dead letters; null from other sources. */
+    public byte[] headers;
+
+    /** The bytes this record arrived with (encoded image, or RGB from a camera). */
+    public byte[] received() {
+        return original != null ? original : data;
+    }
 
     public FrameRecord() {
     }

@@ -10,7 +10,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,29 +27,32 @@ import java.util.Map;
  * fell behind a live topic catches up at the cost of reading, not segmenting, the backlog.
  * Skipped records are counted in the next frame of their stream ({@code droppedBefore}). A
  * stream's records are all in one partition, so one deserializer sees all of them.
+ *
+ * <p>A record larger than {@code maxFrameBytes} is not decoded: it becomes a dead letter. The
+ * record's headers travel with the frame, so that a dead letter carries them back.
  */
 public final class FrameDeserializer implements KafkaRecordDeserializationSchema<FrameRecord> {
     private final FrameDecoder decoder;
     private final long maxLagMs;
+    private final long maxFrameBytes;
     /** Records skipped per stream since its last frame went out. */
     private transient Map<String, Long> skipped;
 
-    public FrameDeserializer() {
-        this(FrameDecoder.NONE);
-    }
-
-    /** @param decoder decodes images in the source's thread (see {@link FrameDecoder}) */
-    public FrameDeserializer(FrameDecoder decoder) {
-        this(decoder, 0);
-    }
-
-    /** @param maxLagMs skip records older than this (drop-oldest); 0 = never skip (wait) */
-    public FrameDeserializer(FrameDecoder decoder, long maxLagMs) {
+    /**
+     * @param decoder       decodes images in the source's thread (see {@link FrameDecoder})
+     * @param maxLagMs      skip records older than this (drop-oldest); 0 = never skip (wait)
+     * @param maxFrameBytes larger records are dead letters
+     */
+    public FrameDeserializer(FrameDecoder decoder, long maxLagMs, long maxFrameBytes) {
         if (maxLagMs < 0) {
             throw new IllegalArgumentException("max lag " + maxLagMs + " ms must be >= 0 (0 = never skip)");
         }
+        if (maxFrameBytes < 1) {
+            throw new IllegalArgumentException("max frame bytes " + maxFrameBytes + " must be at least 1");
+        }
         this.decoder = decoder;
         this.maxLagMs = maxLagMs;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -62,14 +68,21 @@ public final class FrameDeserializer implements KafkaRecordDeserializationSchema
         }
         FrameRecord f = FrameRecord.encoded(streamId, record.offset(), record.timestamp(),
                 record.value() == null ? new byte[0] : record.value());
+        List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
+        record.headers().forEach(h -> headers.add(new AbstractMap.SimpleImmutableEntry<>(h.key(), h.value())));
+        f.headers = Headers.pack(headers);
+        String where = "record " + record.topic() + "-" + record.partition() + "@" + record.offset();
         try {
             f.seq = header(record, Headers.SEQ, record.offset());
             f.timestampMs = header(record, Headers.TS, record.timestamp());
         } catch (NumberFormatException e) {
-            f.error = e.getMessage();
+            f.error = where + ": " + e.getMessage();
         }
         if (f.error == null && f.data.length == 0) {
-            f.error = "record at " + record.topic() + "-" + record.partition() + "@" + record.offset() + " has no image";
+            f.error = where + " has no image";
+        }
+        if (f.error == null && f.data.length > maxFrameBytes) {
+            f.error = where + " is " + f.data.length + " bytes, over the frame limit of " + maxFrameBytes + " bytes (--max-frame-bytes)";
         }
         Long before = skipped.remove(streamId);
         f.droppedBefore = before == null ? 0 : before;

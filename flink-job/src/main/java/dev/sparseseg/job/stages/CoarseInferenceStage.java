@@ -8,7 +8,7 @@ public final class CoarseInferenceStage extends ModelStage {
     private transient Models models;
 
     public CoarseInferenceStage(EngineSpec spec) {
-        super(spec);
+        super(spec, FrameInFlight.Stage.COARSE);
     }
 
     @Override
@@ -17,10 +17,7 @@ public final class CoarseInferenceStage extends ModelStage {
     }
 
     @Override
-    public FrameInFlight map(FrameInFlight f) {
-        long t0 = System.nanoTime();
+    void apply(FrameInFlight f) {
         f.logits = models.coarseFor(f.frame.width(), f.frame.height()).infer(f.frame);
-        f.stageNs[FrameInFlight.Stage.COARSE.ordinal()] = System.nanoTime() - t0;
-        return f;
     }
 }

@@ -21,9 +21,15 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
     /** Smaller frames than this cannot be segmented meaningfully (the coarse model downsamples 4x at half scale). */
     static final int MIN_SIDE = 16;
 
+    private final long maxPixels;
     private transient Tally framesIn;
     private transient Tally framesDropped;
     private transient Tally deadLetters;
+
+    /** @param maxPixels frames declaring more pixels are dead letters, refused before they are decoded */
+    public DecodeFrames(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
 
     @Override
     public void open(OpenContext ctx) {
@@ -42,7 +48,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
         }
         long t0 = System.nanoTime();
         if (r.format == FrameFormat.ENCODED) {
-            ImageDecoder.decodeHere(r);
+            ImageDecoder.decodeHere(r, maxPixels);
             if (r.error != null) {
                 reject(r, r.error, ctx);
                 return;
@@ -55,8 +61,15 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
             reject(r, e.getMessage(), ctx);
             return;
         }
+        if ((long) frame.width() * frame.height() > maxPixels) {
+            // Cameras deliver RGB: their frames are checked here.
+            reject(r, "frame " + r.streamId + "#" + r.seq + " is " + frame.width() + "x" + frame.height()
+                    + ", over the limit of " + maxPixels + " pixels", ctx);
+            return;
+        }
         if (frame.width() < MIN_SIDE || frame.height() < MIN_SIDE) {
-            reject(r, "frame " + frame.width() + "x" + frame.height() + " is smaller than " + MIN_SIDE + "x" + MIN_SIDE, ctx);
+            reject(r, "frame " + r.streamId + "#" + r.seq + " is " + frame.width() + "x" + frame.height()
+                    + ", smaller than the " + MIN_SIDE + "x" + MIN_SIDE + " the models need", ctx);
             return;
         }
         FrameInFlight f = FrameInFlight.of(r, frame);

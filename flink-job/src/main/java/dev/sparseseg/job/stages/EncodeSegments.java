@@ -9,18 +9,23 @@ import dev.sparseseg.models.card.ModelCard;
 import dev.sparseseg.models.card.ModelSource;
 import dev.sparseseg.models.engine.EngineConfig;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
 
 /**
  * Label maps to output records: a palette PNG (pixel = class id, palette = the segmenter
  * card's colours), optionally a JPEG overlay, and the headers of docs/design.md section 4.
+ * Frames a stage failed on, or that cannot be encoded, go to {@link DecodeFrames#DEAD_LETTERS}.
  */
-public final class EncodeSegments extends RichMapFunction<FrameInFlight, SegmentRecord> {
+public final class EncodeSegments extends ProcessFunction<FrameInFlight, SegmentRecord> {
+    private static final Logger LOG = LoggerFactory.getLogger(EncodeSegments.class);
     static final double OVERLAY_ALPHA = 0.5;
 
     private final EngineSpec spec;
@@ -28,6 +33,7 @@ public final class EncodeSegments extends RichMapFunction<FrameInFlight, Segment
     private transient int[] palette;
     private transient String model;
     private transient Tally framesOut;
+    private transient Tally deadLetters;
     private transient Counter pixelsRefined;
     private transient Histogram latency;
 
@@ -44,12 +50,27 @@ public final class EncodeSegments extends RichMapFunction<FrameInFlight, Segment
         palette = card.palette();
         model = card.name;
         framesOut = Tally.of(getRuntimeContext(), Tally.FRAMES_OUT);
+        deadLetters = Tally.of(getRuntimeContext(), Tally.DEAD_LETTERS);
         pixelsRefined = getRuntimeContext().getMetricGroup().counter("pixelsRefined");
         latency = getRuntimeContext().getMetricGroup().histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
     }
 
     @Override
-    public SegmentRecord map(FrameInFlight f) {
+    public void processElement(FrameInFlight f, Context ctx, Collector<SegmentRecord> out) {
+        if (f.error == null) {
+            try {
+                out.collect(encode(f));
+                return;
+            } catch (RuntimeException | OutOfMemoryError e) {
+                LOG.warn("frame {}#{} could not be encoded; it goes to the dead letters", f.streamId, f.seq, e);
+                f.fail("encode", e);
+            }
+        }
+        deadLetters.add(1);
+        ctx.output(DecodeFrames.DEAD_LETTERS, f.deadLetter());
+    }
+
+    private SegmentRecord encode(FrameInFlight f) {
         SegmentRecord s = new SegmentRecord();
         s.streamId = f.streamId;
         s.seq = f.seq;

@@ -11,23 +11,22 @@ import dev.sparseseg.models.select.LatencyBudget;
  */
 public final class EntropySelectionStage extends ModelStage {
     private transient Models models;
-    private transient SharedBudget budget;
+    private transient LatencyBudgets budget;
 
     public EntropySelectionStage(EngineSpec spec) {
-        super(spec);
+        super(spec, FrameInFlight.Stage.SELECT);
     }
 
     @Override
     void init(Models models) {
         this.models = models;
-        budget = SharedBudget.acquire(getRuntimeContext(), models);
+        budget = LatencyBudgets.acquire(getRuntimeContext(), models);
     }
 
     @Override
-    public FrameInFlight map(FrameInFlight f) {
-        long t0 = System.nanoTime();
+    void apply(FrameInFlight f) {
         GridMapping m = f.logits.mapping();
-        LatencyBudget latency = budget == null ? null : budget.latency();
+        LatencyBudget latency = budget.latency();
         if (latency == null) {
             f.selection = models.selectorFor(m.frameW, m.frameH).select(f.logits);
         } else {
@@ -35,14 +34,14 @@ public final class EntropySelectionStage extends ModelStage {
             f.selection = models.selectorFor(m.frameW, m.frameH).select(f.logits, f.pixelBudget);
         }
         f.refinedPixels = f.selection.count();
-        f.stageNs[FrameInFlight.Stage.SELECT.ordinal()] = System.nanoTime() - t0;
-        return f;
     }
 
     @Override
-    public void close() {
-        SharedBudget.release(budget);
-        budget = null;
+    public void close() throws Exception {
+        if (budget != null) {
+            budget.release();
+            budget = null;
+        }
         super.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparseseg.job.stages;
 
+import dev.sparseseg.connectors.frame.DeadLetter;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.models.coarse.CoarseLogits;
 import dev.sparseseg.models.image.LabelMap;
@@ -18,6 +19,12 @@ public class FrameInFlight {
     public long timestampMs;
     public long receivedMs;
     public long droppedBefore;
+    /** The bytes the frame arrived with, for a dead letter; null when they are the frame's RGB. */
+    public byte[] original;
+    /** The input record's Kafka headers (packed), for a dead letter. */
+    public byte[] headers;
+    /** Why a stage failed on this frame (the later stages pass it on to the dead letters), else null. */
+    public String error;
 
     public RgbFrame frame;
     public CoarseLogits logits;
@@ -43,7 +50,24 @@ public class FrameInFlight {
         f.receivedMs = r.receivedMs;
         f.droppedBefore = r.droppedBefore;
         f.frame = frame;
+        byte[] received = r.received();
+        f.original = received == frame.rgb() ? null : received;
+        f.headers = r.headers;
         return f;
+    }
+
+    /** Marks the frame failed in {@code stage} and drops what the stages made of it. */
+    public void fail(String stage, Throwable cause) {
+        error = "frame " + streamId + "#" + seq + " failed in " + stage + ": " + cause;
+        logits = null;
+        selection = null;
+        refined = null;
+        labels = null;
+    }
+
+    /** The dead letter of a failed frame: the bytes it arrived with and why. */
+    public DeadLetter deadLetter() {
+        return DeadLetter.of(streamId, seq, timestampMs, original != null ? original : frame.rgb(), headers, error);
     }
 
     /** Stages in order, with the names the Flink web UI and the timing headers show. */

@@ -8,47 +8,47 @@ import dev.sparseseg.models.fuse.GatedEnsembler;
 public final class GatedFusionStage extends ModelStage {
     private final boolean keepFrame;
     private transient GatedEnsembler ensembler;
-    private transient SharedBudget budget;
+    private transient LatencyBudgets budget;
 
     /** @param keepFrame pass the RGB frame on (overlays need it); otherwise it is not shipped to the encoder */
     public GatedFusionStage(EngineSpec spec, boolean keepFrame) {
-        super(spec);
+        super(spec, FrameInFlight.Stage.FUSE);
         this.keepFrame = keepFrame;
     }
 
     @Override
     void init(Models models) {
         ensembler = models.ensembler();
-        budget = SharedBudget.acquire(getRuntimeContext(), models);
+        budget = LatencyBudgets.acquire(getRuntimeContext(), models);
     }
 
     @Override
-    public void close() {
-        SharedBudget.release(budget);
-        budget = null;
+    public void close() throws Exception {
+        if (budget != null) {
+            budget.release();
+            budget = null;
+        }
         super.close();
     }
 
     @Override
-    public FrameInFlight map(FrameInFlight f) {
+    void apply(FrameInFlight f) {
         long t0 = System.nanoTime();
         float[] fused = ensembler.fuseLogits(f.refined);
         long t1 = System.nanoTime();
         f.labels = ensembler.labels(f.logits, f.refined, fused);
-        long t2 = System.nanoTime();
-        f.stageNs[FrameInFlight.Stage.FUSE.ordinal()] = t2 - t0;
-        if (budget != null) {
+        if (budget.latency() != null) {
             long[] ns = f.stageNs;
             budget.latency().record(ns[FrameInFlight.Stage.COARSE.ordinal()], ns[FrameInFlight.Stage.SELECT.ordinal()],
-                    ns[FrameInFlight.Stage.REFINE.ordinal()], t1 - t0, t2 - t1, f.refinedPixels);
+                    ns[FrameInFlight.Stage.REFINE.ordinal()], t1 - t0, System.nanoTime() - t1, f.refinedPixels);
         }
         // The logits and selection are no longer needed: do not ship them further.
         f.logits = null;
         f.refined = null;
         f.selection = null;
-        if (!keepFrame) {
+        if (!keepFrame && f.original != null) {
+            // A camera's frame stays: it is the dead letter should encoding fail.
             f.frame = null;
         }
-        return f;
     }
 }

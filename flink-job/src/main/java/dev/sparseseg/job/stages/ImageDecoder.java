@@ -6,6 +6,7 @@ import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
 
+import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,15 +29,21 @@ public final class ImageDecoder implements FrameDecoder {
     static final long MAX_RGB_BYTES = 4L << 20;
 
     private final boolean idlePriority;
+    private final long maxPixels;
     private transient ThreadPoolExecutor idleThread;
 
-    /** Decodes in the calling thread. */
-    public ImageDecoder() {
-        this(false);
+    /**
+     * Decodes in the calling thread.
+     *
+     * @param maxPixels images declaring more pixels are not decoded: they become dead letters
+     */
+    public ImageDecoder(long maxPixels) {
+        this(false, maxPixels);
     }
 
-    private ImageDecoder(boolean idlePriority) {
+    private ImageDecoder(boolean idlePriority, long maxPixels) {
         this.idlePriority = idlePriority;
+        this.maxPixels = maxPixels;
     }
 
     /**
@@ -49,8 +56,8 @@ public final class ImageDecoder implements FrameDecoder {
      * decode in the task's thread): it would gain nothing by waiting, and under load the decode
      * could starve behind other subtasks' inference. The thread ends after 2 s without work.
      */
-    public static ImageDecoder atIdlePriority() {
-        return new ImageDecoder(true);
+    public static ImageDecoder atIdlePriority(long maxPixels) {
+        return new ImageDecoder(true, maxPixels);
     }
 
     @Override
@@ -60,10 +67,10 @@ public final class ImageDecoder implements FrameDecoder {
             return;
         }
         if (!idlePriority) {
-            decodeHere(r);
+            decodeHere(r, maxPixels);
             return;
         }
-        Future<?> done = idleThread().submit(() -> decodeHere(r));
+        Future<?> done = idleThread().submit(() -> decodeHere(r, maxPixels));
         boolean interrupted = false;
         while (true) {
             try {
@@ -73,7 +80,7 @@ public final class ImageDecoder implements FrameDecoder {
                 // Cancelled: the frame takes milliseconds more, and must not be touched by two threads.
                 interrupted = true;
             } catch (ExecutionException e) {
-                unreadable(r, String.valueOf(e.getCause()));
+                unreadable(r, e.getCause());
                 break;
             }
         }
@@ -98,22 +105,26 @@ public final class ImageDecoder implements FrameDecoder {
     }
 
     /** Decodes {@code r} in the calling thread, whatever its size (the keyed side of the job). */
-    static void decodeHere(FrameRecord r) {
+    static void decodeHere(FrameRecord r, long maxPixels) {
         long t0 = System.nanoTime();
         try {
-            RgbFrame f = ImageFiles.decodeRgb(r.data, "frame " + r.streamId + "#" + r.seq);
+            RgbFrame f = ImageFiles.decodeRgb(r.data, "frame " + r.streamId + "#" + r.seq, maxPixels);
+            r.original = r.data;
             r.data = f.rgb();
             r.width = f.width();
             r.height = f.height();
             r.format = FrameFormat.RGB24;
             r.decodeNanos = System.nanoTime() - t0;
-        } catch (Exception | OutOfMemoryError e) {
-            // A corrupt or absurdly large image must not take the job down: it becomes a dead letter.
-            unreadable(r, e.getMessage());
+        } catch (IOException e) {
+            // Names the frame and says why (corrupt, truncated, unknown format, over the pixel limit).
+            r.error = e.getMessage();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // Whatever else a decoder throws must not take the job down: the frame becomes a dead letter.
+            unreadable(r, e);
         }
     }
 
-    private static void unreadable(FrameRecord r, String why) {
-        r.error = "frame " + r.streamId + "#" + r.seq + " is not a readable image: " + why;
+    private static void unreadable(FrameRecord r, Throwable why) {
+        r.error = "frame " + r.streamId + "#" + r.seq + " could not be decoded: " + why;
     }
 }

@@ -4,34 +4,71 @@ import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.models.engine.Models;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * An operator that holds ONNX sessions: loaded once per operator instance in {@code open},
- * closed in {@code close} (native memory), never per record. Each instance owns its own
- * {@link Models} because the sessions are not thread-safe.
+ * An operator that runs a stage on the ONNX sessions its pipeline shares: loaded once per
+ * chain of stage operators in a slot ({@link PipelineShared}), closed with the last of them
+ * (native memory), never per record. A frame the stage throws on is marked failed and passed
+ * on, so that it becomes a dead letter and the job goes on; a frame that failed upstream
+ * passes untouched.
  */
 abstract class ModelStage extends RichMapFunction<FrameInFlight, FrameInFlight> {
-    private final EngineSpec spec;
-    private transient Models models;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStage.class);
+    static final String MODELS = "models";
 
-    ModelStage(EngineSpec spec) {
+    private final EngineSpec spec;
+    private final FrameInFlight.Stage stage;
+    private transient String modelsKey;
+    private transient Counter failures;
+
+    ModelStage(EngineSpec spec, FrameInFlight.Stage stage) {
         this.spec = spec;
+        this.stage = stage;
     }
 
     @Override
     public void open(OpenContext ctx) {
-        models = Models.load(spec.config());
-        init(models);
+        int slots = ((StreamingRuntimeContext) getRuntimeContext()).getTaskManagerRuntimeInfo().getConfiguration()
+                .get(TaskManagerOptions.NUM_TASK_SLOTS);
+        modelsKey = PipelineShared.chainKey(getRuntimeContext(), MODELS);
+        failures = getRuntimeContext().getMetricGroup().counter("framesFailed");
+        init(PipelineShared.acquire(modelsKey, () -> Models.load(spec.config(slots))));
     }
 
-    /** Builds the stage object from the loaded models. */
+    /** Builds the stage object from the pipeline's models. */
     abstract void init(Models models);
 
+    /** The stage's work on one frame. */
+    abstract void apply(FrameInFlight f);
+
     @Override
-    public void close() {
-        if (models != null) {
-            models.close();
-            models = null;
+    public final FrameInFlight map(FrameInFlight f) {
+        if (f.error != null) {
+            return f;
+        }
+        long t0 = System.nanoTime();
+        try {
+            apply(f);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // One frame the models cannot take must not fail the task (and replay every frame since the last checkpoint).
+            LOG.warn("frame {}#{} failed in {}; it goes to the dead letters", f.streamId, f.seq, stage.id, e);
+            f.fail(stage.id, e);
+            failures.inc();
+        }
+        f.stageNs[stage.ordinal()] += System.nanoTime() - t0;
+        return f;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (modelsKey != null) {
+            PipelineShared.release(modelsKey);
+            modelsKey = null;
         }
     }
 }

@@ -9,7 +9,7 @@ public final class SparseRefinementStage extends ModelStage {
     private transient SparseRefiner refiner;
 
     public SparseRefinementStage(EngineSpec spec) {
-        super(spec);
+        super(spec, FrameInFlight.Stage.REFINE);
     }
 
     @Override
@@ -18,10 +18,7 @@ public final class SparseRefinementStage extends ModelStage {
     }
 
     @Override
-    public FrameInFlight map(FrameInFlight f) {
-        long t0 = System.nanoTime();
+    void apply(FrameInFlight f) {
         f.refined = refiner.refine(f.frame, f.logits, f.selection);
-        f.stageNs[FrameInFlight.Stage.REFINE.ordinal()] = System.nanoTime() - t0;
-        return f;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparseseg.job.stages;
 
+import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.connectors.frame.FrameFormat;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.models.eval.DatasetSplit;
@@ -30,8 +31,8 @@ class ImageDecoderTest {
         byte[] png = firstValFrame();
         FrameRecord here = FrameRecord.encoded("cam", 1, 0, png);
         FrameRecord idle = FrameRecord.encoded("cam", 1, 0, png);
-        new ImageDecoder().decode(here);
-        ImageDecoder.atIdlePriority().decode(idle);
+        new ImageDecoder(JobSettings.DEFAULT_MAX_PIXELS).decode(here);
+        ImageDecoder.atIdlePriority(JobSettings.DEFAULT_MAX_PIXELS).decode(idle);
         assertNull(idle.error);
         assertEquals(FrameFormat.RGB24, idle.format);
         assertEquals(here.width, idle.width);
@@ -42,7 +43,7 @@ class ImageDecoderTest {
 
     @Test
     void unreadableImagesBecomeErrorsInEitherThread() {
-        for (ImageDecoder d : List.of(new ImageDecoder(), ImageDecoder.atIdlePriority())) {
+        for (ImageDecoder d : List.of(new ImageDecoder(JobSettings.DEFAULT_MAX_PIXELS), ImageDecoder.atIdlePriority(JobSettings.DEFAULT_MAX_PIXELS))) {
             FrameRecord r = FrameRecord.encoded("cam-2", 7, 0, new byte[] {1, 2, 3, 4});
             d.decode(r);
             assertTrue(r.error != null && r.error.contains("cam-2#7"), String.valueOf(r.error));
@@ -53,7 +54,7 @@ class ImageDecoderTest {
     /** Linux: the decoding thread's scheduling policy (field 41 of its stat) is SCHED_IDLE (5). */
     @Test
     void decodingThreadRunsAtIdlePriority() throws IOException {
-        ImageDecoder.atIdlePriority().decode(FrameRecord.encoded("cam", 1, 0, firstValFrame()));
+        ImageDecoder.atIdlePriority(JobSettings.DEFAULT_MAX_PIXELS).decode(FrameRecord.encoded("cam", 1, 0, firstValFrame()));
         // The thread stays 2 s after its last frame; Linux keeps the first 15 characters of its name.
         String comm = ImageDecoder.IDLE_THREAD_NAME.substring(0, 15);
         List<Integer> policies = new ArrayList<>();

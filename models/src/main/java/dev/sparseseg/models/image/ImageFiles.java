@@ -43,13 +43,33 @@ public final class ImageFiles {
         IMAGEIO
     }
 
+    /** The most pixels an RGB frame can hold: its bytes are one Java array. */
+    public static final long MAX_PIXELS = (Integer.MAX_VALUE - 8) / 3;
+
     /** Decodes an encoded image (PNG, JPEG) to RGB; {@code source} names it in errors. */
     public static RgbFrame decodeRgb(byte[] encoded, String source) throws IOException {
-        return decodeRgb(encoded, source, DecodePath.FASTEST);
+        return decodeRgb(encoded, source, MAX_PIXELS);
+    }
+
+    /**
+     * As {@link #decodeRgb(byte[], String)}, refusing an image that declares more than
+     * {@code maxPixels} pixels before anything is allocated for it: a small file can declare
+     * 20000x20000.
+     */
+    public static RgbFrame decodeRgb(byte[] encoded, String source, long maxPixels) throws IOException {
+        return decodeRgb(encoded, source, DecodePath.FASTEST, maxPixels);
     }
 
     /** As {@link #decodeRgb(byte[], String)} with the decoders chosen. */
     public static RgbFrame decodeRgb(byte[] encoded, String source, DecodePath path) throws IOException {
+        return decodeRgb(encoded, source, path, MAX_PIXELS);
+    }
+
+    private static RgbFrame decodeRgb(byte[] encoded, String source, DecodePath path, long maxPixels) throws IOException {
+        int[] size = declaredSize(encoded);
+        if (size != null) {
+            checkSize(size[0], size[1], maxPixels, source);
+        }
         if (path != DecodePath.IMAGEIO && PngDecoder.isPng(encoded)) {
             RgbFrame frame = PngDecoder.decode(encoded, source, path == DecodePath.FASTEST);
             if (frame != null) {
@@ -62,7 +82,18 @@ public final class ImageFiles {
                 return frame;
             }
         }
-        return fromImage(readWithImageIo(encoded, source));
+        return fromImage(readWithImageIo(encoded, source, maxPixels));
+    }
+
+    private static void checkSize(long w, long h, long maxPixels, String source) throws IOException {
+        if (w < 1 || h < 1) {
+            throw new IOException(source + " declares an empty or negative size " + w + "x" + h);
+        }
+        long limit = Math.min(maxPixels, MAX_PIXELS);
+        if (w * h > limit) {
+            throw new IOException(source + " declares " + w + "x" + h + " = " + w * h + " pixels, over the limit of "
+                    + limit + " pixels");
+        }
     }
 
     /**
@@ -70,7 +101,7 @@ public final class ImageFiles {
      * warns and returns a frame grey below the cut. CMYK JPEGs are refused: ImageIO's colours
      * for them are wrong (60 per channel off on average for a CamVid frame, TurboJpegTest).
      */
-    private static BufferedImage readWithImageIo(byte[] encoded, String source) throws IOException {
+    private static BufferedImage readWithImageIo(byte[] encoded, String source, long maxPixels) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -81,6 +112,8 @@ public final class ImageFiles {
                 reader.setInput(in, true, true);
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
+                // Only the header is read here (BMP, GIF and the rest declaredSize does not know).
+                checkSize(reader.getWidth(0), reader.getHeight(0), maxPixels, source);
                 BufferedImage img = reader.read(0);
                 if (!warnings.isEmpty()) {
                     throw new IOException(source + ": corrupt or truncated " + reader.getFormatName() + " (ImageIO: "
