@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +18,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Kafka client settings the user gives every Kafka client of a command (SASL, SSL, client id
@@ -33,6 +37,8 @@ public final class KafkaClientProperties extends AbstractMap<String, String> imp
     private static final long serialVersionUID = 1L;
     public static final String MASK = "******";
     private static final List<String> SECRET_MARKERS = List.of("password", "secret", "jaas", "key");
+    /** {@code name="value"} or {@code name=value} inside a JAAS configuration. */
+    private static final Pattern QUOTED_OPTION = Pattern.compile("([A-Za-z0-9._-]+)\\s*=\\s*(?:\"([^\"]*)\"|([^\\s;\"]+))");
     private static final KafkaClientProperties EMPTY = new KafkaClientProperties(new LinkedHashMap<>());
 
     private final Map<String, String> map;
@@ -87,6 +93,38 @@ public final class KafkaClientProperties extends AbstractMap<String, String> imp
     /** {@code value}, or {@value #MASK} if {@code key} holds secrets. */
     public static String printable(String key, String value) {
         return isSecret(key) ? MASK : value;
+    }
+
+    /**
+     * {@code text} (e.g. a Kafka client's error message) with every secret of these settings
+     * replaced by {@value #MASK}: the values of secret keys, and the quoted values of secret
+     * options inside them ({@code password="..."} of a JAAS configuration).
+     */
+    public String scrub(String text) {
+        if (text == null) {
+            return null;
+        }
+        List<String> secrets = new ArrayList<>();
+        map.forEach((k, v) -> {
+            if (isSecret(k)) {
+                secrets.add(v);
+                Matcher m = QUOTED_OPTION.matcher(v);
+                while (m.find()) {
+                    if (isSecret(m.group(1))) {
+                        secrets.add(m.group(2) != null ? m.group(2) : m.group(3));
+                    }
+                }
+            }
+        });
+        // Longest first, so that a secret inside another is not left half masked.
+        secrets.sort(Comparator.comparingInt(String::length).reversed());
+        String out = text;
+        for (String secret : secrets) {
+            if (secret.length() >= 3) {
+                out = out.replace(secret, MASK);
+            }
+        }
+        return out;
     }
 
     /** A new {@link Properties} with these settings, for a client's configuration. */

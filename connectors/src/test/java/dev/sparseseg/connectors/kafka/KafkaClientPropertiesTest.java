@@ -55,6 +55,16 @@ class KafkaClientPropertiesTest {
     }
 
     @Test
+    void scrubMasksSecretValuesAndJaasPasswordsInText() {
+        KafkaClientProperties p = KafkaClientProperties.of(null, List.of("sasl.jaas.config=" + JAAS,
+                "ssl.keystore.password=ks-pass", "client.id=cam"));
+        assertEquals("login failed for alice with " + KafkaClientProperties.MASK + ", keystore "
+                        + KafkaClientProperties.MASK + ", cam",
+                p.scrub("login failed for alice with s3cr3t-pw, keystore ks-pass, cam"));
+        assertEquals("config " + KafkaClientProperties.MASK, p.scrub("config " + JAAS));
+    }
+
+    @Test
     void badEntriesAreNamedSecretsMasked() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> KafkaClientProperties.of(null, List.of("security.protocol:SASL_SSL")));
