@@ -3,6 +3,7 @@ package dev.sparseseg.cli;
 import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.models.engine.EngineConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
 public final class JobOptions {
     @Option(names = "--source", paramLabel = "URI", required = true,
             description = "Frame source, repeatable: kafka://HOST:PORT/TOPIC, rtsp://..., file:VIDEO, dir:FOLDER; "
-                    + "options after '#': id=STREAM, policy=wait|drop-oldest (e.g. rtsp://cam/live#id=gate&policy=drop-oldest).")
+                    + "options after '#': id=STREAM, policy=wait|drop-oldest, start=earliest|latest (Kafka: where a new "
+                    + "consumer group starts) (e.g. rtsp://cam/live#id=gate&policy=drop-oldest).")
     List<String> sources;
 
     @Option(names = "--sink", paramLabel = "URI", required = true,
@@ -46,11 +48,14 @@ public final class JobOptions {
             description = "Checkpoint interval in ms; Kafka offsets are committed at checkpoints; 0 = off (default: ${DEFAULT-VALUE}).")
     long checkpointMs;
 
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
     public JobSettings settings(EngineConfig engine) {
         if (refineSlotGroup != null && refineParallelism == null) {
             throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
         }
         return new JobSettings(sources, sinks, deadLetters, EngineSpec.of(engine), parallelism, refineParallelism,
-                refineSlotGroup, groupId, checkpointMs, refineGpus).validate();
+                refineSlotGroup, groupId, checkpointMs, refineGpus).withKafkaProperties(kafka.properties()).validate();
     }
 }
