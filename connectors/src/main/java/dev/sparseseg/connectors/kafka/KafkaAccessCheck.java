@@ -108,7 +108,7 @@ public final class KafkaAccessCheck {
 
     private static void timedOut(String bootstrap, String settings, Duration timeout) {
         if (acceptsConnections(bootstrap)) {
-            throw new KafkaAccessException("Kafka at " + bootstrap + " accepts connections but answered no request within "
+            throw new KafkaAccessException("Kafka at " + bootstrap + " accepts connections but served no request within "
                     + timeout.toSeconds() + " s with these client settings (" + settings + "): they probably lack or get "
                     + "wrong the authentication or TLS the broker requires (set them with --kafka-property KEY=VALUE or "
                     + "--kafka-properties FILE), or the broker is still starting");

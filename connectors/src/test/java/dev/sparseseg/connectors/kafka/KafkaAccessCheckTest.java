@@ -57,7 +57,7 @@ class KafkaAccessCheckTest {
                 () -> KafkaAccessCheck.check(broker.bootstrapServers(), Map.of(), Duration.ofSeconds(3)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String m = e.getMessage();
-        assertTrue(m.startsWith("Kafka at " + broker.bootstrapServers() + " accepts connections but answered no request "
+        assertTrue(m.startsWith("Kafka at " + broker.bootstrapServers() + " accepts connections but served no request "
                 + "within 3 s with these client settings (security.protocol=PLAINTEXT)"), m);
         assertTrue(m.contains("the authentication or TLS the broker requires"), m);
         assertTrue(ms < 15_000, "took " + ms + " ms");
