@@ -163,7 +163,7 @@ final class KafkaTestSupport {
     }
 
     /** A consumer of partition 0 of {@code topic}, positioned at its start, committing nothing. */
-    private static KafkaConsumer<String, byte[]> fromStart(EmbeddedKafkaBroker broker, Map<String, String> login, String topic) {
+    static KafkaConsumer<String, byte[]> fromStart(EmbeddedKafkaBroker broker, Map<String, String> login, String topic) {
         Properties p = KafkaLimits.consumer();
         p.putAll(login);
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
