@@ -1,7 +1,10 @@
 package dev.sparseseg.cli;
 
+import dev.sparseseg.connectors.kafka.KafkaAccessCheck;
+import dev.sparseseg.connectors.kafka.KafkaClientProperties;
 import dev.sparseseg.connectors.kafka.SegmentReceiver;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -32,14 +35,20 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Stop after this long without a record, 0 = never (default: ${DEFAULT-VALUE}).")
     long idleTimeout;
 
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
     @Override
     public Integer call() throws Exception {
         if (max < 0 || idleTimeout < 0) {
             throw new IllegalArgumentException("--max " + max + " and --idle-timeout " + idleTimeout + " must be >= 0");
         }
+        KafkaClientProperties client = kafka.properties();
+        // A refused login fails here, naming the broker; the consumer itself would wait silently.
+        KafkaAccessCheck.checkAll(List.of(bootstrap), client);
         long received = 0;
         long idleSince = System.nanoTime();
-        try (SegmentReceiver rx = new SegmentReceiver(bootstrap, topics, out, fromBeginning)) {
+        try (SegmentReceiver rx = new SegmentReceiver(bootstrap, topics, out, fromBeginning, client)) {
             while (max == 0 || received < max) {
                 int n = rx.poll(Duration.ofMillis(500), r -> System.out.println(r.streamId() + " #" + r.seq() + " -> " + r.file()));
                 received += n;

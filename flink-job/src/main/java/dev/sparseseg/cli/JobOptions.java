@@ -2,6 +2,7 @@ package dev.sparseseg.cli;
 
 import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.List;
 public final class JobOptions {
     @Option(names = "--source", paramLabel = "URI", required = true,
             description = "Frame source, repeatable: kafka://HOST:PORT/TOPIC, rtsp://..., file:VIDEO, dir:FOLDER; "
-                    + "options after '#': id=STREAM, policy=wait|drop-oldest (e.g. rtsp://cam/live#id=gate&policy=drop-oldest).")
+                    + "options after '#': id=STREAM, policy=wait|drop-oldest, start=earliest|latest (Kafka: where a new "
+                    + "consumer group starts) (e.g. rtsp://cam/live#id=gate&policy=drop-oldest).")
     List<String> sources;
 
     @Option(names = "--sink", paramLabel = "URI", required = true,
@@ -55,6 +57,9 @@ public final class JobOptions {
                     + "record the job's frame topics take).")
     long maxFrameBytes;
 
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
     public JobSettings settings(EngineSpec engine) {
         if (refineSlotGroup != null && refineParallelism == null) {
             throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
@@ -62,6 +67,7 @@ public final class JobOptions {
         return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism,
                 refineSlotGroup, groupId, checkpointMs, refineGpus)
                 .withLimits(maxPixels, maxFrameBytes)
+                .withKafkaProperties(kafka.properties())
                 .validate();
     }
 }

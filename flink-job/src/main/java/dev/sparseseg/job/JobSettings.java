@@ -1,12 +1,16 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.kafka.KafkaLimits;
+import dev.sparseseg.connectors.kafka.KafkaClientProperties;
 import dev.sparseseg.connectors.source.SourceUri;
 import dev.sparseseg.job.io.SinkUri;
 import dev.sparseseg.models.image.ImageFiles;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the job graph depends on, validated before anything starts.
@@ -25,7 +29,8 @@ import java.util.Map;
  *                          offsets are never committed and a restart replays the topic)
  * @param refineGpus        GPUs each refinement slot requests (Flink external resource "gpu"), so
  *                          that only TaskManagers that declare GPUs run it; 0 = none
- * @param kafkaProperties   client settings passed to every Kafka source and sink (SASL, SSL, client id)
+ * @param kafkaProperties   client settings passed to every Kafka source and sink (SASL, SSL, client id);
+ *                          kept as {@link KafkaClientProperties}, whose toString masks secrets
  * @param delivery          the Kafka sinks' guarantee
  * @param maxPixels         frames declaring more pixels (width x height) are dead letters, checked
  *                          before anything is allocated for them
@@ -59,7 +64,8 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
     public JobSettings {
         sources = List.copyOf(sources);
         sinks = List.copyOf(sinks);
-        kafkaProperties = Map.copyOf(kafkaProperties);
+        // Its toString masks secrets, so printing the settings never shows a password.
+        kafkaProperties = KafkaClientProperties.copyOf(kafkaProperties);
     }
 
     /** With default Kafka client settings, delivery and pixel limit. */
@@ -146,6 +152,20 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
 
     public boolean overlays() {
         return sinks.stream().map(SinkUri::parse).anyMatch(SinkUri::wantsOverlays);
+    }
+
+    /** The bootstrap servers of every Kafka source, sink and dead-letter topic, each once. */
+    public List<String> kafkaBootstrapServers() {
+        Set<String> out = new LinkedHashSet<>();
+        sources.stream().map(SourceUri::parse).filter(u -> u.kind() == SourceUri.Kind.KAFKA)
+                .forEach(u -> out.add(u.kafka().bootstrapServers()));
+        List<String> sinkUris = new ArrayList<>(sinks);
+        if (!resolvedDeadLetters().equals("log")) {
+            sinkUris.add(resolvedDeadLetters());
+        }
+        sinkUris.stream().map(SinkUri::parse).filter(u -> u.kind() == SinkUri.Kind.KAFKA)
+                .forEach(u -> out.add(u.kafka().bootstrapServers()));
+        return List.copyOf(out);
     }
 
     /** The dead-letter destination after defaults: a sink URI, or "log". */

@@ -5,6 +5,8 @@ import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.connectors.frame.SegmentRecord;
 import dev.sparseseg.connectors.kafka.DeadLetterSerializer;
 import dev.sparseseg.connectors.kafka.FrameDeserializer;
+import dev.sparseseg.connectors.kafka.KafkaAccessCheck;
+import dev.sparseseg.connectors.kafka.KafkaClientProperties;
 import dev.sparseseg.connectors.kafka.KafkaLimits;
 import dev.sparseseg.connectors.kafka.SegmentSerializer;
 import dev.sparseseg.connectors.sink.FolderSink;
@@ -26,6 +28,8 @@ import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -36,6 +40,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * The streaming job: sources, then one operator per SparseRefine stage (decode, coarse
@@ -51,6 +58,12 @@ public final class SegmentationJob {
     /** A GPU refinement slot's CPU and heap: the models' memory is native (ONNX Runtime), the heap holds frames. */
     static final double REFINE_SLOT_CPU = 0.5;
     static final int REFINE_SLOT_HEAP_MB = 128;
+    /**
+     * How often Kafka sources look for new partitions and for their topic if it does not exist yet
+     * (the connector's default is 5 minutes); the user's {@code partition.discovery.interval.ms} wins.
+     */
+    static final long PARTITION_DISCOVERY_MS = 5_000;
+    private static final String KAFKA_CLIENT_ID_PREFIX = KafkaSourceOptions.CLIENT_ID_PREFIX.key();
 
     private SegmentationJob() {
     }
@@ -59,7 +72,7 @@ public final class SegmentationJob {
     public static void build(StreamExecutionEnvironment env, JobSettings s) {
         DataStream<SegmentRecord> segments = pipeline(env, s);
         for (String uri : s.sinks()) {
-            sink(segments, SinkUri.parse(uri), s.parallelism());
+            sink(segments, SinkUri.parse(uri), s.parallelism(), s.kafkaProperties());
         }
     }
 
@@ -69,6 +82,8 @@ public final class SegmentationJob {
      */
     public static DataStream<SegmentRecord> pipeline(StreamExecutionEnvironment env, JobSettings s) {
         s.validate();
+        // Refused credentials fail here, naming the broker; in the job, Kafka's clients would retry forever.
+        KafkaAccessCheck.checkAll(s.kafkaBootstrapServers(), s.kafkaProperties());
         EngineSpec engine = s.engine();
         env.getConfig().enableObjectReuse();
         // Operators without an explicit parallelism (dead letters) must fit the same slots.
@@ -112,7 +127,7 @@ public final class SegmentationJob {
 
         // Unreadable input from the decoder, frames a stage or the encoder failed on from the encoder.
         deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS).union(segments.getSideOutput(DecodeFrames.DEAD_LETTERS)),
-                s.resolvedDeadLetters());
+                s.resolvedDeadLetters(), s.kafkaProperties());
         return segments;
     }
 
@@ -127,14 +142,21 @@ public final class SegmentationJob {
             SourceUri src = SourceUri.parse(uri);
             if (src.kind() == SourceUri.Kind.KAFKA) {
                 KafkaAddress a = src.kafka();
-                KafkaSource<FrameRecord> kafka = KafkaSource.<FrameRecord>builder()
+                KafkaSourceBuilder<FrameRecord> builder = KafkaSource.<FrameRecord>builder()
                         .setBootstrapServers(a.bootstrapServers())
-                        .setTopics(a.topic())
+                        // A pattern, not a topic list: a topic created after the job started is picked up at the
+                        // next partition discovery (and read from its start) instead of failing the job.
+                        .setTopicPattern(Pattern.compile(Pattern.quote(a.topic())))
                         .setGroupId(s.kafkaGroupId())
-                        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                                src.start() == SourceUri.Start.LATEST ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST))
                         .setDeserializer(new FrameDeserializer(new ImageDecoder(s.maxPixels()), src.maxLagMs(), s.maxFrameBytes()))
-                        .setProperties(KafkaLimits.consumer())
-                        .build();
+                        .setProperties(consumerConfig(s.kafkaProperties()));
+                if (s.kafkaProperties().containsKey("client.id") && !s.kafkaProperties().containsKey(KAFKA_CLIENT_ID_PREFIX)) {
+                    // The source names its consumers PREFIX-SUBTASK and overrides client.id.
+                    builder.setClientIdPrefix(s.kafkaProperties().get("client.id"));
+                }
+                KafkaSource<FrameRecord> kafka = builder.build();
                 streams.add(env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka " + a.topic())
                         .uid("source-kafka-" + a.topic()).setParallelism(s.parallelism()));
             } else {
@@ -153,13 +175,23 @@ public final class SegmentationJob {
         return all;
     }
 
-    private static void sink(DataStream<SegmentRecord> segments, SinkUri uri, int parallelism) {
+    /**
+     * The Kafka sources' consumer settings: frame-size fetches, partition discovery every
+     * {@link #PARTITION_DISCOVERY_MS} ms, then the user's settings (which may override either).
+     */
+    static Properties consumerConfig(Map<String, String> user) {
+        Properties p = KafkaLimits.consumer();
+        p.setProperty(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS.key(), Long.toString(PARTITION_DISCOVERY_MS));
+        return KafkaClientProperties.copyOf(user).mergeInto(p);
+    }
+
+    private static void sink(DataStream<SegmentRecord> segments, SinkUri uri, int parallelism, Map<String, String> kafkaProperties) {
         switch (uri.kind()) {
             case KAFKA -> {
-                segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.labels(uri.kafka().topic())))
+                segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.labels(uri.kafka().topic()), kafkaProperties))
                         .name("kafka " + uri.kafka().topic()).uid("sink-kafka-" + uri.kafka().topic()).setParallelism(parallelism);
                 if (uri.overlayTopic() != null) {
-                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.overlays(uri.overlayTopic())))
+                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.overlays(uri.overlayTopic()), kafkaProperties))
                             .name("kafka " + uri.overlayTopic()).uid("sink-kafka-" + uri.overlayTopic()).setParallelism(parallelism);
                 }
             }
@@ -169,14 +201,14 @@ public final class SegmentationJob {
         }
     }
 
-    private static void deadLetters(DataStream<DeadLetter> letters, String target) {
+    private static void deadLetters(DataStream<DeadLetter> letters, String target, Map<String, String> kafkaProperties) {
         if (target.equals("log")) {
             letters.sinkTo(new DeadLetterLog()).name("dead letters (log)").uid("dead-letters");
             return;
         }
         SinkUri uri = SinkUri.parse(target);
         if (uri.kind() == SinkUri.Kind.KAFKA) {
-            letters.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), new DeadLetterSerializer(uri.kafka().topic())))
+            letters.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), new DeadLetterSerializer(uri.kafka().topic()), kafkaProperties))
                     .name("dead letters " + uri.kafka().topic()).uid("dead-letters");
         } else {
             letters.sinkTo(new DeadLetterLog(Path.of(uri.dir().toString()))).name("dead letters " + uri.dir()).uid("dead-letters");
@@ -184,11 +216,12 @@ public final class SegmentationJob {
     }
 
     private static <T> KafkaSink<T> kafkaSink(String bootstrap,
-                                              org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+                                              org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer,
+                                              Map<String, String> kafkaProperties) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(serializer)
-                .setKafkaProducerConfig(KafkaLimits.producer())
+                .setKafkaProducerConfig(KafkaClientProperties.copyOf(kafkaProperties).mergeInto(KafkaLimits.producer()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

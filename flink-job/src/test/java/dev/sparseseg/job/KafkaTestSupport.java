@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -87,7 +88,13 @@ final class KafkaTestSupport {
     }
 
     static KafkaProducer<String, byte[]> producer(EmbeddedKafkaBroker broker) {
+        return producer(broker, Map.of());
+    }
+
+    /** @param login client settings, e.g. a SASL login ({@link EmbeddedKafkaBroker#saslPlainLogin}) */
+    static KafkaProducer<String, byte[]> producer(EmbeddedKafkaBroker broker, Map<String, String> login) {
         Properties p = KafkaLimits.producer();
+        p.putAll(login);
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
@@ -112,9 +119,15 @@ final class KafkaTestSupport {
      */
     static List<ConsumerRecord<String, byte[]>> consume(EmbeddedKafkaBroker broker, JobClient job, String topic,
                                                         int expected, long seconds) {
+        return consume(broker, Map.of(), job, topic, expected, seconds);
+    }
+
+    /** {@link #consume(EmbeddedKafkaBroker, JobClient, String, int, long)} with client settings such as a SASL login. */
+    static List<ConsumerRecord<String, byte[]>> consume(EmbeddedKafkaBroker broker, Map<String, String> login, JobClient job,
+                                                        String topic, int expected, long seconds) {
         CompletableFuture<JobExecutionResult> end = job.getJobExecutionResult();
         List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = fromStart(broker, topic)) {
+        try (KafkaConsumer<String, byte[]> consumer = fromStart(broker, login, topic)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (got.size() < expected) {
                 if (System.nanoTime() > deadline) {
@@ -139,7 +152,7 @@ final class KafkaTestSupport {
     /** Everything on partition 0 of {@code topic} now, in order (polls until a second passes without records). */
     static List<ConsumerRecord<String, byte[]>> readAll(EmbeddedKafkaBroker broker, String topic) {
         List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = fromStart(broker, topic)) {
+        try (KafkaConsumer<String, byte[]> consumer = fromStart(broker, Map.of(), topic)) {
             int before;
             do {
                 before = got.size();
@@ -150,8 +163,9 @@ final class KafkaTestSupport {
     }
 
     /** A consumer of partition 0 of {@code topic}, positioned at its start, committing nothing. */
-    private static KafkaConsumer<String, byte[]> fromStart(EmbeddedKafkaBroker broker, String topic) {
+    static KafkaConsumer<String, byte[]> fromStart(EmbeddedKafkaBroker broker, Map<String, String> login, String topic) {
         Properties p = KafkaLimits.consumer();
+        p.putAll(login);
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

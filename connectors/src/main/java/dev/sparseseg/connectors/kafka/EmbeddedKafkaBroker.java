@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Brokers may run one after another in the same JVM; each gets fresh ports, directory and
  * cluster id.
  *
+ * <p>{@link #startSaslPlain} starts one whose client listener takes SASL/PLAIN logins only
+ * (SASL_PLAINTEXT: authenticated, not encrypted), for tests of secured clients; clients log in
+ * with {@link #saslPlainLogin}.
+ *
  * <p>Formatting goes through {@link StorageTool} and the config through the
  * {@link KafkaConfig} constructor because kafka_2.13 declares the jars holding
  * {@code Formatter} and {@code KafkaConfig}'s superclass as runtime dependencies only.
@@ -49,6 +55,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final long TIMEOUT_SECONDS = 30;
+
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    /** The broker's own login on a SASL listener (inter-broker traffic, the admin client of {@link #createTopic}). */
+    private static final String BROKER_USER = "sparseseg-broker";
 
     private final Path dataDir;
     private final int port;
@@ -63,6 +73,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.admin = admin;
     }
 
+    /**
+     * Starts a broker on a free port whose client listener is SASL_PLAINTEXT with mechanism PLAIN
+     * and accepts exactly {@code users} (name to password) besides its own login; the controller
+     * listener stays PLAINTEXT. Clients need {@link #saslPlainLogin}.
+     *
+     * @throws IllegalArgumentException if {@code users} is empty or a name or password cannot be
+     *                                  written in a JAAS configuration (names: letters, digits,
+     *                                  {@code . _ -}; passwords: no {@code "} or backslash)
+     */
+    public static EmbeddedKafkaBroker startSaslPlain(Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("a SASL/PLAIN broker needs at least one user");
+        }
+        users.forEach((name, password) -> {
+            if (!name.matches("[A-Za-z0-9._-]+") || name.equals(BROKER_USER)) {
+                throw new IllegalArgumentException("SASL user name '" + name + "' must be letters, digits, '.', '_' or '-' "
+                        + "and not " + BROKER_USER);
+            }
+            checkJaasValue(password, "the password of SASL user " + name);
+        });
+        return start(0, Map.copyOf(users));
+    }
+
+    /**
+     * The client settings that log in to a {@link #startSaslPlain} broker as {@code user}:
+     * {@code security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config}.
+     */
+    public static Map<String, String> saslPlainLogin(String user, String password) {
+        checkJaasValue(user, "the SASL user name");
+        checkJaasValue(password, "the SASL password");
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", "PLAIN");
+        p.put("sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";");
+        return p;
+    }
+
+    private static void checkJaasValue(String value, String what) {
+        if (value.indexOf('"') >= 0 || value.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException(what + " must not contain '\"' or '\\'");
+        }
+    }
+
     /** Starts a broker on a free port. */
     public static EmbeddedKafkaBroker start() {
         return start(0);
@@ -75,6 +128,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException if the broker does not start or does not answer in time
      */
     public static EmbeddedKafkaBroker start(int port) {
+        return start(port, null);
+    }
+
+    /** @param plainUsers SASL/PLAIN users of the client listener; null = a PLAINTEXT listener */
+    private static EmbeddedKafkaBroker start(int port, Map<String, String> plainUsers) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
@@ -91,14 +149,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int[] ports = reservePorts(port);
             clientPort = ports[0];
             Path configFile = dataDir.resolve("server.properties");
-            Properties config = serverConfig(dataDir.resolve("logs"), clientPort, ports[1]);
+            // Only this broker ever knows its own password: it lives as long as the broker.
+            String brokerPassword = plainUsers == null ? null : Uuid.randomUuid().toString();
+            Properties config = serverConfig(dataDir.resolve("logs"), clientPort, ports[1], plainUsers, brokerPassword);
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 config.store(out, null);
             }
             format(configFile);
             server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             server.startup();
-            admin = Admin.create(adminConfig(clientPort));
+            admin = Admin.create(adminConfig(clientPort, brokerPassword));
             awaitBroker(admin);
             LOG.log(System.Logger.Level.DEBUG, "Embedded Kafka broker at {0}:{1,number,#} in {2}",
                     HOST, clientPort, dataDir);
@@ -154,17 +214,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties serverConfig(Path logDir, int clientPort, int controllerPort) {
+    private static Properties serverConfig(Path logDir, int clientPort, int controllerPort,
+                                           Map<String, String> plainUsers, String brokerPassword) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", Integer.toString(NODE_ID));
         // A static one-voter quorum: nothing to bootstrap or discover.
         p.setProperty("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String client = plainUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.setProperty("listeners", client + "://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.setProperty("advertised.listeners", client + "://" + HOST + ":" + clientPort);
+        p.setProperty("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", client);
+        if (plainUsers != null) {
+            p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+            p.setProperty("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            // The broker's own login, then the accepted users (user_NAME="PASSWORD").
+            StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE).append(" required username=\"").append(BROKER_USER)
+                    .append("\" password=\"").append(brokerPassword).append("\" user_").append(BROKER_USER).append("=\"")
+                    .append(brokerPassword).append('"');
+            plainUsers.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password).append('"'));
+            p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
         p.setProperty("log.dirs", logDir.toString());
 
         String max = Integer.toString(KafkaLimits.MAX_MESSAGE_BYTES);
@@ -205,8 +277,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties adminConfig(int clientPort) {
+    /** @param brokerPassword the broker's own SASL/PLAIN password; null = a PLAINTEXT listener */
+    private static Properties adminConfig(int clientPort, String brokerPassword) {
         Properties p = new Properties();
+        if (brokerPassword != null) {
+            p.putAll(saslPlainLogin(BROKER_USER, brokerPassword));
+        }
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + clientPort);
         p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "sparseseg-embedded-kafka-" + clientPort);
         return p;

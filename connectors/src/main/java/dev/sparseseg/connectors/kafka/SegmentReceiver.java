@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -28,7 +29,16 @@ public final class SegmentReceiver implements AutoCloseable {
 
     /** @param fromBeginning read each topic from its start (else only what arrives from now on) */
     public SegmentReceiver(String bootstrap, List<String> topics, Path out, boolean fromBeginning) {
-        Properties p = KafkaLimits.consumer();
+        this(bootstrap, topics, out, fromBeginning, Map.of());
+    }
+
+    /**
+     * @param fromBeginning    read each topic from its start (else only what arrives from now on)
+     * @param clientProperties the user's Kafka client settings (SASL, SSL ...); see {@link KafkaClientProperties}
+     */
+    public SegmentReceiver(String bootstrap, List<String> topics, Path out, boolean fromBeginning,
+                           Map<String, String> clientProperties) {
+        Properties p = KafkaClientProperties.copyOf(clientProperties).mergeInto(KafkaLimits.consumer());
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "sparseseg-receiver-" + UUID.randomUUID());
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");

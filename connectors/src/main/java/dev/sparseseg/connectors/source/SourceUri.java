@@ -20,13 +20,19 @@ import java.util.Map;
  * @param maxLagMs option {@code max-lag} of Kafka sources under drop-oldest: records older than this
  *                 many milliseconds (record timestamp against this machine's clock) are skipped
  *                 unread, and counted (default {@value #DEFAULT_MAX_LAG_MS}); 0 when the policy is wait
+ * @param start    option {@code start} of Kafka sources: where a consumer group without committed
+ *                 offsets starts reading, earliest (the default) or latest; a group that committed
+ *                 offsets goes on from them
  */
-public record SourceUri(Kind kind, String location, String streamId, LivePolicy policy, int repeat, long maxLagMs)
-        implements Serializable {
+public record SourceUri(Kind kind, String location, String streamId, LivePolicy policy, int repeat, long maxLagMs,
+                        Start start) implements Serializable {
 
     public static final long DEFAULT_MAX_LAG_MS = 1000;
 
     public enum Kind { KAFKA, RTSP, FILE, DIR }
+
+    /** Where a Kafka source without committed offsets starts: the topic's first or next record. */
+    public enum Start { EARLIEST, LATEST }
 
     public static SourceUri parse(String uri) {
         int hash = uri.indexOf('#');
@@ -71,12 +77,21 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
         if (id.isBlank() && kind != Kind.KAFKA) {
             throw new IllegalArgumentException("source '" + uri + "' has an empty stream id");
         }
+        Start start = Start.EARLIEST;
+        if (opts.containsKey("start")) {
+            String v = opts.get("start");
+            if (kind != Kind.KAFKA || !(v.equals("earliest") || v.equals("latest"))) {
+                throw new IllegalArgumentException("source '" + uri + "': start=" + v
+                        + " must be earliest or latest, and applies to Kafka sources only");
+            }
+            start = v.equals("latest") ? Start.LATEST : Start.EARLIEST;
+        }
         long repeat = number(uri, opts, "repeat", 1);
         if (repeat < 1 || repeat > Integer.MAX_VALUE || (repeat > 1 && kind != Kind.DIR)) {
             throw new IllegalArgumentException("source '" + uri + "': repeat=" + repeat
                     + " must be at least 1, and only image folders repeat");
         }
-        return new SourceUri(kind, location, id, policy, (int) repeat, maxLag);
+        return new SourceUri(kind, location, id, policy, (int) repeat, maxLag, start);
     }
 
     /** The whole-number option {@code key}, or {@code fallback} when it is absent. */
@@ -100,9 +115,10 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
                 throw new IllegalArgumentException("source '" + uri + "': option '" + kv + "' is not KEY=VALUE");
             }
             String key = kv.substring(0, eq);
-            if (!key.equals("id") && !key.equals("policy") && !key.equals("repeat") && !key.equals("max-lag")) {
+            if (!key.equals("id") && !key.equals("policy") && !key.equals("repeat") && !key.equals("max-lag")
+                    && !key.equals("start")) {
                 throw new IllegalArgumentException("source '" + uri + "': unknown option '" + key
-                        + "' (id, policy, repeat, max-lag)");
+                        + "' (id, policy, repeat, max-lag, start)");
             }
             opts.put(key, kv.substring(eq + 1));
         }

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 
@@ -92,10 +94,49 @@ class EmbeddedKafkaBrokerTest {
         }
     }
 
+    @Test
+    void saslPlainBrokerServesItsUsersAndRefusesWrongPasswords() {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startSaslPlain(Map.of("alice", "alice-pw"))) {
+            Map<String, String> alice = EmbeddedKafkaBroker.saslPlainLogin("alice", "alice-pw");
+            roundTripOne(broker, alice);
+
+            Properties wrong = KafkaLimits.producer();
+            wrong.putAll(EmbeddedKafkaBroker.saslPlainLogin("alice", "not-her-pw"));
+            wrong.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            wrong.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+            try (KafkaProducer<String, byte[]> producer =
+                         new KafkaProducer<>(wrong, new StringSerializer(), new ByteArraySerializer())) {
+                Exception e = assertThrows(Exception.class,
+                        () -> producer.send(record("k", new byte[1], "0")).get());
+                assertTrue(hasCause(e, SaslAuthenticationException.class), () -> "not an authentication error: " + e);
+            }
+        }
+    }
+
+    @Test
+    void saslUsersMustFitAJaasConfiguration() {
+        assertThrows(IllegalArgumentException.class, () -> EmbeddedKafkaBroker.startSaslPlain(Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> EmbeddedKafkaBroker.startSaslPlain(Map.of("a b", "pw")));
+        assertThrows(IllegalArgumentException.class, () -> EmbeddedKafkaBroker.startSaslPlain(Map.of("bob", "p\"w")));
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void roundTripOne(EmbeddedKafkaBroker broker) {
+        roundTripOne(broker, Map.of());
+    }
+
+    private static void roundTripOne(EmbeddedKafkaBroker broker, Map<String, String> login) {
         broker.createTopic(TOPIC, 1);
-        produce(broker, List.of(record("k", "v".getBytes(StandardCharsets.UTF_8), "0")));
-        List<ConsumerRecord<String, byte[]>> received = consume(broker, 1);
+        produce(broker, List.of(record("k", "v".getBytes(StandardCharsets.UTF_8), "0")), login);
+        List<ConsumerRecord<String, byte[]>> received = consume(broker, 1, login);
         assertEquals("k", received.get(0).key());
         assertArrayEquals("v".getBytes(StandardCharsets.UTF_8), received.get(0).value());
     }
@@ -116,7 +157,13 @@ class EmbeddedKafkaBrokerTest {
     }
 
     private static void produce(EmbeddedKafkaBroker broker, List<ProducerRecord<String, byte[]>> records) {
+        produce(broker, records, Map.of());
+    }
+
+    private static void produce(EmbeddedKafkaBroker broker, List<ProducerRecord<String, byte[]>> records,
+                                Map<String, String> login) {
         Properties config = KafkaLimits.producer();
+        config.putAll(login);
         config.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (KafkaProducer<String, byte[]> producer =
                      new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
@@ -129,7 +176,13 @@ class EmbeddedKafkaBrokerTest {
     }
 
     private static List<ConsumerRecord<String, byte[]>> consume(EmbeddedKafkaBroker broker, int count) {
+        return consume(broker, count, Map.of());
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> consume(EmbeddedKafkaBroker broker, int count,
+                                                                Map<String, String> login) {
         Properties config = KafkaLimits.consumer();
+        config.putAll(login);
         config.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         config.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();

@@ -34,6 +34,15 @@ class SourceUriTest {
     }
 
     @Test
+    void kafkaSourcesStartAtTheEarliestRecordUnlessToldLatest() {
+        assertEquals(SourceUri.Start.EARLIEST, SourceUri.parse("kafka://h:9092/frames").start());
+        assertEquals(SourceUri.Start.EARLIEST, SourceUri.parse("kafka://h:9092/frames#start=earliest").start());
+        assertEquals(SourceUri.Start.LATEST, SourceUri.parse("kafka://h:9092/frames#policy=drop-oldest&start=latest").start());
+        assertMessage("kafka://h:9092/frames#start=now", "start=now");
+        assertMessage("rtsp://cam/live#start=latest", "Kafka sources only");
+    }
+
+    @Test
     void refusesBadOptionsNamingThem() {
         assertMessage("dir:/x#policy=drop-oldest", "image folders");
         assertMessage("kafka://h:9092/frames#max-lag=100", "max-lag");
