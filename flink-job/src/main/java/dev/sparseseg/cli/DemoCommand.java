@@ -9,6 +9,7 @@ import dev.sparseseg.connectors.source.SourceUri;
 import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
+import dev.sparseseg.job.metrics.LocalReporter;
 import dev.sparseseg.models.eval.DatasetSplit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -81,12 +82,14 @@ public final class DemoCommand implements Callable<Integer> {
 
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webUiPort);
+            int metricsPort = LocalReporter.enable(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             SegmentationJob.build(env, settings);
             JobClient job = env.executeAsync(SegmentationJob.NAME);
             System.out.println("Kafka broker:  " + bootstrap + "  (input topic " + FRAMES + ", output " + SEGMENTS
                     + ", overlays " + OVERLAYS + ", dead letters " + JobSettings.DEFAULT_DEAD_LETTER_TOPIC + ")");
             System.out.println("Flink web UI:  http://localhost:" + webUiPort + "   job " + job.getJobID());
+            System.out.println("Metrics:       " + LocalReporter.describe(metricsPort).substring("metrics: ".length()));
             System.out.println("Input:         " + src.location() + "  -> results in " + out.toAbsolutePath());
 
             AtomicLong sent = new AtomicLong();

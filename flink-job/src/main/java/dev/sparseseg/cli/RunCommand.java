@@ -2,10 +2,12 @@ package dev.sparseseg.cli;
 
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
+import dev.sparseseg.job.metrics.LocalReporter;
 import dev.sparseseg.job.stages.Tally;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,10 +33,16 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobSettings s = job.settings(engine.spec());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localSlots(s));
+        Configuration conf = localSlots(s);
+        int metricsPort = LocalReporter.enable(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         SegmentationJob.build(env, s);
         System.out.println("SparseSeg: " + String.join(", ", s.sources()) + " -> " + String.join(", ", s.sinks())
                 + " (live sources run until cancelled; Ctrl-C stops a local run)");
+        if (env instanceof LocalStreamEnvironment) {
+            // Submitted to a cluster, the cluster's own reporters serve the metrics.
+            System.out.println(LocalReporter.describe(metricsPort));
+        }
         JobExecutionResult result = env.execute(SegmentationJob.NAME);
         System.out.println(summary(result));
         return 0;

@@ -3,6 +3,8 @@ package dev.sparseseg.job.stages;
 import dev.sparseseg.connectors.frame.DeadLetter;
 import dev.sparseseg.connectors.frame.FrameFormat;
 import dev.sparseseg.connectors.frame.FrameRecord;
+import dev.sparseseg.job.metrics.JobMetrics;
+import dev.sparseseg.job.metrics.SecondsHistogram;
 import dev.sparseseg.models.image.RgbFrame;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -25,6 +27,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
     private transient Tally framesIn;
     private transient Tally framesDropped;
     private transient Tally deadLetters;
+    private transient SecondsHistogram stageTime;
 
     /** @param maxPixels frames declaring more pixels are dead letters, refused before they are decoded */
     public DecodeFrames(long maxPixels) {
@@ -36,6 +39,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
         framesIn = Tally.of(getRuntimeContext(), Tally.FRAMES_IN);
         framesDropped = Tally.of(getRuntimeContext(), Tally.FRAMES_DROPPED);
         deadLetters = Tally.of(getRuntimeContext(), Tally.DEAD_LETTERS);
+        stageTime = JobMetrics.seconds(JobMetrics.of(getRuntimeContext()), JobMetrics.STAGE_SECONDS);
     }
 
     @Override
@@ -75,6 +79,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
         FrameInFlight f = FrameInFlight.of(r, frame);
         // Includes the decoding a source did in its own thread.
         f.stageNs[FrameInFlight.Stage.DECODE.ordinal()] = System.nanoTime() - t0 + r.decodeNanos;
+        stageTime.record(f.stageNs[FrameInFlight.Stage.DECODE.ordinal()]);
         out.collect(f);
     }
 

@@ -5,13 +5,14 @@ import dev.sparseseg.connectors.frame.Overlay;
 import dev.sparseseg.connectors.frame.PalettePng;
 import dev.sparseseg.connectors.frame.SegmentRecord;
 import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.job.metrics.JobMetrics;
+import dev.sparseseg.job.metrics.SecondsHistogram;
+import dev.sparseseg.job.metrics.StreamMetrics;
 import dev.sparseseg.models.card.ModelCard;
 import dev.sparseseg.models.card.ModelSource;
 import dev.sparseseg.models.engine.EngineConfig;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -34,8 +35,9 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
     private transient String model;
     private transient Tally framesOut;
     private transient Tally deadLetters;
-    private transient Counter pixelsRefined;
-    private transient Histogram latency;
+    private transient SecondsHistogram latency;
+    private transient SecondsHistogram stageTime;
+    private transient StreamMetrics streams;
 
     public EncodeSegments(EngineSpec spec, boolean overlays) {
         this.spec = spec;
@@ -51,15 +53,20 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
         model = card.name;
         framesOut = Tally.of(getRuntimeContext(), Tally.FRAMES_OUT);
         deadLetters = Tally.of(getRuntimeContext(), Tally.DEAD_LETTERS);
-        pixelsRefined = getRuntimeContext().getMetricGroup().counter("pixelsRefined");
-        latency = getRuntimeContext().getMetricGroup().histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
+        MetricGroup g = JobMetrics.of(getRuntimeContext());
+        latency = JobMetrics.seconds(g, "latency_seconds");
+        stageTime = JobMetrics.seconds(g, JobMetrics.STAGE_SECONDS);
+        streams = new StreamMetrics(g);
     }
 
     @Override
     public void processElement(FrameInFlight f, Context ctx, Collector<SegmentRecord> out) {
         if (f.error == null) {
             try {
-                out.collect(encode(f));
+                long t0 = System.nanoTime();
+                SegmentRecord s = encode(f);
+                stageTime.record(System.nanoTime() - t0);
+                out.collect(s);
                 return;
             } catch (RuntimeException | OutOfMemoryError e) {
                 LOG.warn("frame {}#{} could not be encoded; it goes to the dead letters", f.streamId, f.seq, e);
@@ -96,8 +103,8 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
             s.headers.put(Headers.STAGE_MS_PREFIX + st.id, String.format(Locale.ROOT, "%.2f", f.stageNs[st.ordinal()] / 1e6));
         }
         framesOut.add(1);
-        pixelsRefined.inc(refined);
-        latency.update(latencyMs);
+        latency.record(latencyMs * 1_000_000);
+        streams.frame(f.streamId, latencyMs);
         return s;
     }
 }

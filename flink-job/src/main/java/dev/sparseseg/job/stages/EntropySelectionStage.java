@@ -1,9 +1,12 @@
 package dev.sparseseg.job.stages;
 
 import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.job.metrics.JobMetrics;
 import dev.sparseseg.models.coarse.GridMapping;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.select.LatencyBudget;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Stage 2: the uncertain pixels (coarse entropy above the threshold of the frame size's
@@ -12,6 +15,9 @@ import dev.sparseseg.models.select.LatencyBudget;
 public final class EntropySelectionStage extends ModelStage {
     private transient Models models;
     private transient LatencyBudgets budget;
+    private transient Counter pixels;
+    private transient Counter pixelsRefined;
+    private transient volatile double refinedFraction;
 
     public EntropySelectionStage(EngineSpec spec) {
         super(spec, FrameInFlight.Stage.SELECT);
@@ -21,6 +27,11 @@ public final class EntropySelectionStage extends ModelStage {
     void init(Models models) {
         this.models = models;
         budget = LatencyBudgets.acquire(getRuntimeContext(), models);
+        MetricGroup g = JobMetrics.of(getRuntimeContext());
+        // rate(pixels_refined_total) / rate(pixels_total) is the fraction over any window.
+        pixels = g.counter("pixels_total");
+        pixelsRefined = g.counter("pixels_refined_total");
+        g.gauge("refined_fraction", () -> refinedFraction);
     }
 
     @Override
@@ -34,6 +45,9 @@ public final class EntropySelectionStage extends ModelStage {
             f.selection = models.selectorFor(m.frameW, m.frameH).select(f.logits, f.pixelBudget);
         }
         f.refinedPixels = f.selection.count();
+        pixels.inc(f.frame.pixels());
+        pixelsRefined.inc(f.refinedPixels);
+        refinedFraction = (double) f.refinedPixels / f.frame.pixels();
     }
 
     @Override

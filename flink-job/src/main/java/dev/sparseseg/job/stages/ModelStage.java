@@ -1,6 +1,8 @@
 package dev.sparseseg.job.stages;
 
 import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.job.metrics.JobMetrics;
+import dev.sparseseg.job.metrics.SecondsHistogram;
 import dev.sparseseg.models.engine.Models;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -25,6 +27,7 @@ abstract class ModelStage extends RichMapFunction<FrameInFlight, FrameInFlight> 
     private final FrameInFlight.Stage stage;
     private transient String modelsKey;
     private transient Counter failures;
+    private transient SecondsHistogram stageTime;
 
     ModelStage(EngineSpec spec, FrameInFlight.Stage stage) {
         this.spec = spec;
@@ -36,7 +39,8 @@ abstract class ModelStage extends RichMapFunction<FrameInFlight, FrameInFlight> 
         int slots = ((StreamingRuntimeContext) getRuntimeContext()).getTaskManagerRuntimeInfo().getConfiguration()
                 .get(TaskManagerOptions.NUM_TASK_SLOTS);
         modelsKey = PipelineShared.chainKey(getRuntimeContext(), MODELS);
-        failures = getRuntimeContext().getMetricGroup().counter("framesFailed");
+        failures = JobMetrics.of(getRuntimeContext()).counter("frames_failed_total");
+        stageTime = JobMetrics.seconds(JobMetrics.of(getRuntimeContext()), JobMetrics.STAGE_SECONDS);
         init(PipelineShared.acquire(modelsKey, () -> Models.load(spec.config(slots))));
     }
 
@@ -60,7 +64,9 @@ abstract class ModelStage extends RichMapFunction<FrameInFlight, FrameInFlight> 
             f.fail(stage.id, e);
             failures.inc();
         }
-        f.stageNs[stage.ordinal()] += System.nanoTime() - t0;
+        long ns = System.nanoTime() - t0;
+        f.stageNs[stage.ordinal()] += ns;
+        stageTime.record(ns);
         return f;
     }
 
