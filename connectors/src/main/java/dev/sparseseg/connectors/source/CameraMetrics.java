@@ -1,0 +1,55 @@
+package dev.sparseseg.connectors.source;
+
+import dev.sparseseg.connectors.video.Camera;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * A camera's health in the source reader's metric group, under the key {@code stream} (a
+ * label in reporters such as Prometheus), e.g. {@code ...Source.stream.gate.cameraState}:
+ * {@code cameraState} (0 connecting, 1 streaming, 2 waiting to reconnect, 3 closed),
+ * {@code reconnects} and {@code secondsSinceLastFrame}.
+ */
+final class CameraMetrics {
+    static final String GROUP_KEY = "stream";
+    static final String STATE = "cameraState";
+    static final String RECONNECTS = "reconnects";
+    static final String SECONDS_SINCE_LAST_FRAME = "secondsSinceLastFrame";
+
+    private CameraMetrics() {
+    }
+
+    static void register(MetricGroup readerGroup, Camera camera) {
+        MetricGroup group = readerGroup.addGroup(GROUP_KEY, camera.streamId());
+        group.gauge(STATE, (Gauge<Integer>) () -> camera.state().code());
+        group.gauge(SECONDS_SINCE_LAST_FRAME, (Gauge<Double>) camera::secondsSinceLastFrame);
+        group.counter(RECONNECTS, new Counter() {
+            // The camera counts; this only shows its count.
+            @Override
+            public void inc() {
+                throw new UnsupportedOperationException("a camera counts its own reconnects");
+            }
+
+            @Override
+            public void inc(long n) {
+                inc();
+            }
+
+            @Override
+            public void dec() {
+                inc();
+            }
+
+            @Override
+            public void dec(long n) {
+                inc();
+            }
+
+            @Override
+            public long getCount() {
+                return camera.reconnects();
+            }
+        });
+    }
+}
