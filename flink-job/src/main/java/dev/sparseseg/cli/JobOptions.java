@@ -11,7 +11,10 @@ import java.util.List;
 public final class JobOptions {
     @Option(names = "--source", paramLabel = "URI", required = true,
             description = "Frame source, repeatable: kafka://HOST:PORT/TOPIC, rtsp://..., file:VIDEO, dir:FOLDER; "
-                    + "options after '#': id=STREAM, policy=wait|drop-oldest (e.g. rtsp://cam/live#id=gate&policy=drop-oldest).")
+                    + "options after '#': id=STREAM, policy=wait|drop-oldest, and for cameras stall-timeout=DURATION "
+                    + "(no frame for this long reconnects the camera, default 10s; a camera that drops or is down "
+                    + "is retried with backoff, never ends the job) "
+                    + "(e.g. rtsp://cam/live#id=gate&policy=drop-oldest&stall-timeout=5s).")
     List<String> sources;
 
     @Option(names = "--sink", paramLabel = "URI", required = true,

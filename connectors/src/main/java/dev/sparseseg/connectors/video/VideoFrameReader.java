@@ -146,7 +146,9 @@ public final class VideoFrameReader implements FrameReader {
      * whose message held credentials is not kept as the cause (its stack trace is).
      */
     private IOException failure(String what, Exception e) {
-        String detail = String.valueOf(e.getMessage());
+        // JavaCV appends hints for programmers ("Has setFormat() been called?"): not for a log.
+        String detail = String.valueOf(e.getMessage()).replace(" (Has setFormat() been called?)", "")
+                .replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
         IOException io = new IOException(what + ": " + CameraUrls.redact(detail.replace(location, shown)));
         if (shown.equals(location)) {
             io.initCause(e);

@@ -70,6 +70,8 @@ class CameraOutageTest {
     @BeforeEach
     void captureCameraLogs() {
         cameraLogger.addHandler(logCapture);
+        // Every attempt's failure too (logged at DEBUG): none may show the password.
+        cameraLogger.setLevel(java.util.logging.Level.ALL);
         FrameArrivals.clear();
         CameraMetricsReporter.clear();
     }
@@ -77,6 +79,7 @@ class CameraOutageTest {
     @AfterEach
     void stopCapturing() {
         cameraLogger.removeHandler(logCapture);
+        cameraLogger.setLevel(null);
     }
 
     @Test
@@ -137,7 +140,8 @@ class CameraOutageTest {
                                 + " other camera %.1f fps before, %s fps in 5 s windows from the outage on%n",
                         what, OUTAGE_S, recovery, reconnects, silentFor, stateDown, before,
                         steadyFps.stream().map(f -> String.format(Locale.ROOT, "%.1f", f)).toList());
-                cameraLog.forEach(l -> System.out.println("  log: " + l));
+                cameraLog.stream().filter(l -> !l.contains(": connecting: reconnect") && !l.contains("next attempt"))
+                        .forEach(l -> System.out.println("  log: " + l));
 
                 assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS), "no failover, no end");
                 assertTrue(recovery <= RECOVERY_LIMIT_S, "frames again after " + recovery + " s");
@@ -151,6 +155,7 @@ class CameraOutageTest {
                 assertTrue(number("flaky", CameraMetrics.SECONDS_SINCE_LAST_FRAME).doubleValue() < 2);
                 assertContiguous("steady");
                 assertTrue(cameraLog.stream().anyMatch(l -> l.contains("flaky") && l.contains("waiting")), "outage logged");
+                assertTrue(cameraLog.stream().anyMatch(l -> l.contains("flaky") && l.contains("rtsp://***@")), "URL shown redacted");
                 assertTrue(cameraLog.stream().anyMatch(l -> l.contains("flaky") && l.contains("streaming")), "return logged");
                 assertFalse(cameraLog.stream().anyMatch(l -> l.contains(PASSWORD)), "a log line shows the password");
             } finally {
