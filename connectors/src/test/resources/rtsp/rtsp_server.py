@@ -1,7 +1,10 @@
 #!/usr/bin/python3
-"""Serves one H.264 clip (MP4 or Matroska) over RTSP with GStreamer, for integration tests.
+"""Serves one H.264 clip (MP4 or Matroska), or a live camera, over RTSP with GStreamer, for tests.
 
 Usage: rtsp_server.py FILE PORT MOUNT   (PORT 0 picks a free port)
+       rtsp_server.py live:WxH@FPS PORT MOUNT
+                                        (a camera that never ends: a moving test picture encoded
+                                         live, one pipeline shared by all clients, like a camera)
        rtsp_server.py --check           (exit 0 when everything it needs is installed)
 Prints "READY rtsp://127.0.0.1:PORT/MOUNT" once listening; exits 0 on SIGTERM or SIGINT.
 Needs: python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-{base,good,bad}.
@@ -17,7 +20,7 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 DEMUXERS = {".mp4": "qtdemux", ".mov": "qtdemux", ".mkv": "matroskademux"}
-ELEMENTS = ["filesrc", "qtdemux", "matroskademux", "h264parse", "rtph264pay"]
+ELEMENTS = ["filesrc", "qtdemux", "matroskademux", "h264parse", "rtph264pay", "videotestsrc", "openh264enc"]
 
 
 class ClipFactory(GstRtspServer.RTSPMediaFactory):
@@ -43,6 +46,32 @@ class ClipFactory(GstRtspServer.RTSPMediaFactory):
         return element
 
 
+class LiveFactory(GstRtspServer.RTSPMediaFactory):
+    """A camera: frames are made at their own pace whether anyone watches or not."""
+
+    def __init__(self, width, height, fps):
+        super().__init__()
+        # An IDR every second, so a client that (re)joins starts decoding within a second.
+        self.set_launch(
+            "( videotestsrc is-live=true pattern=ball ! "
+            "video/x-raw,width=%d,height=%d,framerate=%d/1 ! "
+            "openh264enc gop-size=%d ! h264parse ! "
+            "rtph264pay name=pay0 pt=96 config-interval=-1 )" % (width, height, fps, fps)
+        )
+        self.set_shared(True)
+
+
+def factory(source):
+    if source.startswith("live:"):
+        size, fps = source[len("live:"):].split("@")
+        width, height = size.split("x")
+        return LiveFactory(int(width), int(height), int(fps))
+    path = os.path.abspath(source)
+    if not os.path.isfile(path):
+        raise SystemExit("no such file: " + path)
+    return ClipFactory(path)
+
+
 def main():
     if sys.argv[1:] == ["--check"]:
         Gst.init(None)
@@ -51,18 +80,17 @@ def main():
             raise SystemExit("missing GStreamer elements: " + " ".join(missing))
         return
     if len(sys.argv) != 4:
-        raise SystemExit("usage: rtsp_server.py FILE PORT MOUNT")
-    path, port, mount = os.path.abspath(sys.argv[1]), int(sys.argv[2]), sys.argv[3].strip("/")
-    if not os.path.isfile(path):
-        raise SystemExit("no such file: " + path)
+        raise SystemExit("usage: rtsp_server.py FILE|live:WxH@FPS PORT MOUNT")
+    port, mount = int(sys.argv[2]), sys.argv[3].strip("/")
     Gst.init(None)
+    media = factory(sys.argv[1])
 
     server = GstRtspServer.RTSPServer()
     # Loopback for tests; the camera simulator container sets RTSP_BIND_ADDRESS=0.0.0.0.
     address = os.environ.get("RTSP_BIND_ADDRESS", "127.0.0.1")
     server.set_address(address)
     server.set_service(str(port))
-    server.get_mount_points().add_factory("/" + mount, ClipFactory(path))
+    server.get_mount_points().add_factory("/" + mount, media)
     loop = GLib.MainLoop()
     if server.attach(None) == 0:
         raise SystemExit("cannot listen on %s:%d" % (address, port))

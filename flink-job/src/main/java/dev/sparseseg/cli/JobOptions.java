@@ -12,7 +12,9 @@ public final class JobOptions {
     @Option(names = "--source", paramLabel = "URI", required = true,
             description = "Frame source, repeatable: kafka://HOST:PORT/TOPIC, rtsp://..., file:VIDEO, dir:FOLDER; "
                     + "options after '#': id=STREAM, policy=wait|drop-oldest, start=earliest|latest (Kafka: where a new "
-                    + "consumer group starts) (e.g. rtsp://cam/live#id=gate&policy=drop-oldest).")
+                    + "consumer group starts), and for cameras stall-timeout=DURATION (no frame for this long reconnects "
+                    + "the camera, default 10s; a camera that drops or is down is retried with backoff, never ends the job) "
+                    + "(e.g. rtsp://cam/live#id=gate&policy=drop-oldest&stall-timeout=5s).")
     List<String> sources;
 
     @Option(names = "--sink", paramLabel = "URI", required = true,

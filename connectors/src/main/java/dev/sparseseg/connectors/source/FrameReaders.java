@@ -1,22 +1,30 @@
 package dev.sparseseg.connectors.source;
 
 import dev.sparseseg.connectors.folder.FolderFrameReader;
+import dev.sparseseg.connectors.video.Camera;
 import dev.sparseseg.connectors.video.LatestFrameReader;
 import dev.sparseseg.connectors.video.VideoFrameReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Opens the reader for a camera, video or folder source URI. */
 public final class FrameReaders {
     private FrameReaders() {
     }
 
-    /** @param skip frames already emitted (a restored split resumes after them) */
+    /**
+     * A camera opens in the background and never fails to open (it is retried until it
+     * answers); a video or folder that cannot be opened fails here.
+     *
+     * @param skip frames already emitted (a restored split resumes after them; a camera numbers on from there)
+     */
     public static FrameReader open(SourceUri src, long skip) throws IOException {
         return switch (src.kind()) {
             case DIR -> new FolderFrameReader(Path.of(src.location()), src.streamId(), skip, src.repeat());
-            case FILE, RTSP -> {
+            case RTSP -> new Camera(src.location(), src.streamId(), src.policy(), Duration.ofMillis(src.stallTimeoutMs()), skip);
+            case FILE -> {
                 VideoFrameReader video = new VideoFrameReader(src.location(), src.streamId(), skip);
                 yield src.policy() == LivePolicy.DROP_OLDEST ? new LatestFrameReader(video) : video;
             }

@@ -3,19 +3,22 @@ package dev.sparseseg.connectors.source;
 import dev.sparseseg.connectors.frame.FrameDecoder;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+import org.apache.flink.connector.base.source.reader.SourceReaderBase;
 
 import java.util.Map;
 
-/** One source subtask: a fetcher thread runs {@link FrameSplitReader}; positions are checkpointed. */
-final class FrameSourceReader extends SingleThreadMultiplexSourceReaderBase<FrameRecord, FrameRecord, FrameSplit, FrameSplitState> {
+/**
+ * One source subtask: a fetcher thread per stream runs a {@link FrameSplitReader}, so one
+ * camera's trouble never holds up another stream; positions are checkpointed.
+ */
+final class FrameSourceReader extends SourceReaderBase<FrameRecord, FrameRecord, FrameSplit, FrameSplitState> {
 
     FrameSourceReader(SourceReaderContext context, FrameDecoder decoder) {
-        super(() -> new FrameSplitReader(decoder), (record, output, state) -> {
-            output.collect(record, record.timestampMs);
-            state.position = record.seq + 1;
-        }, context.getConfiguration(), context);
+        super(new FetcherPerStream(() -> new FrameSplitReader(decoder, context.metricGroup()), context.getConfiguration()),
+                (record, output, state) -> {
+                    output.collect(record, record.timestampMs);
+                    state.position = record.seq + 1;
+                }, context.getConfiguration(), context);
     }
 
     @Override

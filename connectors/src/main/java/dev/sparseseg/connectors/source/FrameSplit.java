@@ -18,6 +18,12 @@ public record FrameSplit(String uri, long position) implements SourceSplit {
         return SourceUri.parse(uri);
     }
 
+    /** Flink logs splits as it assigns them: never with a camera's password. */
+    @Override
+    public String toString() {
+        return "FrameSplit[" + dev.sparseseg.connectors.video.CameraUrls.redact(uri) + " at " + position + "]";
+    }
+
     public FrameSplit at(long newPosition) {
         return new FrameSplit(uri, newPosition);
     }

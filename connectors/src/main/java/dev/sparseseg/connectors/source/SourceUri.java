@@ -1,16 +1,22 @@
 package dev.sparseseg.connectors.source;
 
+import dev.sparseseg.connectors.video.CameraUrls;
+
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A frame source as the command line names it: {@code kafka://HOST:PORT/TOPIC},
  * {@code rtsp://...}, {@code file:VIDEO} or {@code dir:FOLDER}. Options go in the fragment,
- * which cameras never see: {@code rtsp://cam1/live#id=gate&policy=drop-oldest}.
+ * which cameras never see: {@code rtsp://cam1/live#id=gate&policy=drop-oldest&stall-timeout=5s}.
+ * Messages and {@link #toString()} never show a camera URL's credentials.
  *
  * @param kind     which reader handles it
  * @param location the URL or path without the fragment
@@ -23,21 +29,34 @@ import java.util.Map;
  * @param start    option {@code start} of Kafka sources: where a consumer group without committed
  *                 offsets starts reading, earliest (the default) or latest; a group that committed
  *                 offsets goes on from them
+ * @param stallTimeoutMs option {@code stall-timeout} of cameras, e.g. {@code 10s} or {@code 500ms}: a camera
+ *                 that sends no frame for this long is reconnected (default 10 s); 0 for other sources
  */
 public record SourceUri(Kind kind, String location, String streamId, LivePolicy policy, int repeat, long maxLagMs,
-                        Start start) implements Serializable {
+                        Start start, long stallTimeoutMs) implements Serializable {
 
     public static final long DEFAULT_MAX_LAG_MS = 1000;
+    public static final long DEFAULT_STALL_TIMEOUT_MS = 10_000;
+    /** Shorter would take a camera's ordinary hiccups (and its connecting) for stalls. */
+    public static final long MIN_STALL_TIMEOUT_MS = 1_000;
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    private static final List<String> OPTIONS = List.of("id", "policy", "repeat", "max-lag", "start", "stall-timeout");
 
     public enum Kind { KAFKA, RTSP, FILE, DIR }
 
     /** Where a Kafka source without committed offsets starts: the topic's first or next record. */
     public enum Start { EARLIEST, LATEST }
 
-    public static SourceUri parse(String uri) {
-        int hash = uri.indexOf('#');
-        String location = hash < 0 ? uri : uri.substring(0, hash);
-        Map<String, String> opts = options(uri, hash < 0 ? "" : uri.substring(hash + 1));
+    public static SourceUri parse(String given) {
+        // Every message below quotes the URI: never with a camera's password.
+        String uri = CameraUrls.redact(given);
+        int hash = given.indexOf('#');
+        String location = hash < 0 ? given : given.substring(0, hash);
+        Map<String, String> opts = options(uri, hash < 0 ? "" : given.substring(hash + 1));
+        return parse(uri, location, opts);
+    }
+
+    private static SourceUri parse(String uri, String location, Map<String, String> opts) {
         Kind kind;
         if (location.startsWith("kafka://")) {
             kind = Kind.KAFKA;
@@ -91,7 +110,46 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
             throw new IllegalArgumentException("source '" + uri + "': repeat=" + repeat
                     + " must be at least 1, and only image folders repeat");
         }
-        return new SourceUri(kind, location, id, policy, (int) repeat, maxLag, start);
+        long stallTimeout = 0;
+        if (kind == Kind.RTSP) {
+            stallTimeout = duration(uri, opts, "stall-timeout", DEFAULT_STALL_TIMEOUT_MS);
+            if (stallTimeout < MIN_STALL_TIMEOUT_MS) {
+                throw new IllegalArgumentException("source '" + uri + "': stall-timeout=" + opts.get("stall-timeout")
+                        + " is too short: at least " + MIN_STALL_TIMEOUT_MS + "ms");
+            }
+        } else if (opts.containsKey("stall-timeout")) {
+            throw new IllegalArgumentException("source '" + uri + "': stall-timeout=" + opts.get("stall-timeout")
+                    + " applies to cameras (rtsp://) only");
+        }
+        return new SourceUri(kind, location, id, policy, (int) repeat, maxLag, start, stallTimeout);
+    }
+
+    /** The duration option {@code key} in milliseconds ({@code 10s}, {@code 500ms}, {@code 1m}), or {@code fallback}. */
+    private static long duration(String uri, Map<String, String> opts, String key, long fallback) {
+        String v = opts.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("source '" + uri + "': " + key + "=" + v
+                    + " is not a duration such as 10s, 500ms or 1m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            default -> n * 60_000;
+        };
+    }
+
+    /** The URI without a camera's credentials. */
+    @Override
+    public String toString() {
+        return "SourceUri[" + kind + " " + CameraUrls.redact(location) + ", id=" + streamId + ", policy=" + policy.id()
+                + (repeat > 1 ? ", repeat=" + repeat : "") + (maxLagMs > 0 ? ", max-lag=" + maxLagMs + "ms" : "")
+                + (kind == Kind.KAFKA ? ", start=" + start.name().toLowerCase(java.util.Locale.ROOT) : "")
+                + (stallTimeoutMs > 0 ? ", stall-timeout=" + stallTimeoutMs + "ms" : "") + "]";
     }
 
     /** The whole-number option {@code key}, or {@code fallback} when it is absent. */
@@ -115,10 +173,9 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
                 throw new IllegalArgumentException("source '" + uri + "': option '" + kv + "' is not KEY=VALUE");
             }
             String key = kv.substring(0, eq);
-            if (!key.equals("id") && !key.equals("policy") && !key.equals("repeat") && !key.equals("max-lag")
-                    && !key.equals("start")) {
+            if (!OPTIONS.contains(key)) {
                 throw new IllegalArgumentException("source '" + uri + "': unknown option '" + key
-                        + "' (id, policy, repeat, max-lag, start)");
+                        + "' (" + String.join(", ", OPTIONS) + ")");
             }
             opts.put(key, kv.substring(eq + 1));
         }
@@ -136,7 +193,8 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
                     URI u = new URI(location);
                     yield u.getHost() + (u.getPath() == null ? "" : u.getPath());
                 } catch (URISyntaxException e) {
-                    throw new IllegalArgumentException("source '" + location + "' is not a valid URL: " + e.getMessage());
+                    throw new IllegalArgumentException("source '" + CameraUrls.redact(location) + "' is not a valid URL: "
+                            + e.getReason() + " at index " + e.getIndex());
                 }
             }
             case KAFKA -> "";  // Kafka records carry their stream id as the key

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The drop-oldest policy: a thread keeps grabbing from the camera at its own pace and keeps
- * only the newest frame; {@link #read()} takes it. Frames replaced before anyone took them
+ * The drop-oldest policy for video files ({@link Camera} has its own): a thread keeps grabbing
+ * at its own pace and keeps only the newest frame; {@link #read()} takes it. Frames replaced before anyone took them
  * are counted in the next record's {@code droppedBefore}, so latency stays bounded when the
  * job falls behind. A video file is paced at its frame rate, as a camera would deliver it.
  */

@@ -43,6 +43,29 @@ class SourceUriTest {
     }
 
     @Test
+    void camerasHaveAStallTimeout() {
+        assertEquals(SourceUri.DEFAULT_STALL_TIMEOUT_MS, SourceUri.parse("rtsp://cam/live").stallTimeoutMs());
+        assertEquals(3_000, SourceUri.parse("rtsp://cam/live#id=gate&stall-timeout=3s").stallTimeoutMs());
+        assertEquals(1_500, SourceUri.parse("rtsp://cam/live#stall-timeout=1500ms").stallTimeoutMs());
+        assertEquals(120_000, SourceUri.parse("rtsp://cam/live#stall-timeout=2m").stallTimeoutMs());
+        assertEquals(0, SourceUri.parse("dir:/x").stallTimeoutMs(), "only cameras stall");
+    }
+
+    @Test
+    void neverShowsACamerasPassword() {
+        SourceUri cam = SourceUri.parse("rtsp://admin:s3cret@cam.local:554/live#id=gate");
+        assertEquals("rtsp://admin:s3cret@cam.local:554/live", cam.location(), "FFmpeg still gets the credentials");
+        assertEquals("cam.local/live", SourceUri.parse("rtsp://admin:s3cret@cam.local/live").streamId());
+        assertTrue(!cam.toString().contains("s3cret"), cam.toString());
+        assertTrue(!new FrameSplit("rtsp://admin:s3cret@cam.local/live", 3).toString().contains("s3cret"));
+        for (String bad : new String[] {"rtsp://admin:s3cret@cam/live#stall-timeout=soon",
+                "rtsp://admin:s3cret@cam/live#speed=2", "rtsp://admin:s3cret@cam/live#repeat=2"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SourceUri.parse(bad));
+            assertTrue(!e.getMessage().contains("s3cret") && e.getMessage().contains("rtsp://***@cam/live"), e.getMessage());
+        }
+    }
+
+    @Test
     void refusesBadOptionsNamingThem() {
         assertMessage("dir:/x#policy=drop-oldest", "image folders");
         assertMessage("kafka://h:9092/frames#max-lag=100", "max-lag");
@@ -53,6 +76,11 @@ class SourceUriTest {
         assertMessage("file:clip.mp4#speed=2", "speed");
         assertMessage("file:clip.mp4#repeat=2", "repeat=2");
         assertMessage("http://cam/live", "http://cam/live");
+        assertMessage("rtsp://cam/live#stall-timeout=10", "stall-timeout=10 ");
+        assertMessage("rtsp://cam/live#stall-timeout=ten", "stall-timeout=ten");
+        assertMessage("rtsp://cam/live#stall-timeout=-5s", "stall-timeout=-5s");
+        assertMessage("rtsp://cam/live#stall-timeout=200ms", "stall-timeout=200ms");
+        assertMessage("dir:/x#stall-timeout=5s", "stall-timeout=5s");
     }
 
     private static void assertMessage(String uri, String named) {

@@ -16,9 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A real RTSP server for tests: GStreamer's RTSP server ({@code rtsp/rtsp_server.py}) serving one
- * H.264 clip, run by Debian's Python. Every client gets its own pipeline, so the clip from its
- * first frame, and the stream ends (RTCP BYE) after the clip's last frame.
+ * A real RTSP server for tests: GStreamer's RTSP server ({@code rtsp/rtsp_server.py}) run by
+ * Debian's Python, serving one H.264 clip ({@link #serve}: every client gets its own pipeline, so
+ * the clip from its first frame, and the stream ends (RTCP BYE) after the clip's last frame) or a
+ * live camera ({@link #camera}: a moving picture encoded as it is made, never ending). Outages
+ * for tests: {@link #kill()} and {@link #restart()} on the same port, {@link #pause()} and
+ * {@link #resume()} (SIGSTOP, SIGCONT: the connection stays open and silent).
  */
 public final class RtspTestServer implements AutoCloseable {
 
@@ -38,14 +41,19 @@ public final class RtspTestServer implements AutoCloseable {
   private static Path script;
   private static Boolean available;
 
-  private final Process process;
-  private final Path stderr;
+  /** What the script serves: a clip's path or live:WxH@FPS. */
+  private final String source;
   private final String url;
+  private final int port;
+  private Process process;
+  private Path stderr;
 
-  private RtspTestServer(Process process, Path stderr, String url) {
+  private RtspTestServer(String source, Process process, Path stderr, String url) {
+    this.source = source;
     this.process = process;
     this.stderr = stderr;
     this.url = url;
+    this.port = java.net.URI.create(url).getPort();
   }
 
   /** Whether python3-gi, the RTSP server typelib and the GStreamer elements the script uses exist. */
@@ -79,15 +87,80 @@ public final class RtspTestServer implements AutoCloseable {
     if (!Files.isRegularFile(clip)) {
       throw new IllegalArgumentException("no such clip: " + clip);
     }
+    String source = clip.toAbsolutePath().toString();
+    // Port 0: the server binds any free port and reports it, so no other process can take it
+    // between choosing and binding.
+    Started s = start(source, 0);
+    return new RtspTestServer(source, s.process, s.stderr, s.url);
+  }
+
+  /**
+   * Starts a live camera on a free port of 127.0.0.1: a moving test picture of {@code width} x
+   * {@code height} at {@code fps}, H.264 with a keyframe every second, one stream shared by all
+   * clients, never ending.
+   */
+  public static RtspTestServer camera(int width, int height, int fps) {
+    String source = "live:" + width + "x" + height + "@" + fps;
+    Started s = start(source, 0);
+    return new RtspTestServer(source, s.process, s.stderr, s.url);
+  }
+
+  /** Kills the server (SIGKILL: its connections drop as if the camera lost power). */
+  public synchronized void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the server again on the same port, after {@link #kill()}; returns once it accepts connections. */
+  public synchronized void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("the server still runs: kill() it first");
+    }
+    delete(stderr);
+    Started s = start(source, port);
+    process = s.process;
+    stderr = s.stderr;
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is sent or answered. */
+  public synchronized void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a paused server go on (SIGCONT). */
+  public synchronized void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+          .redirectErrorStream(true).start();
+      if (!kill.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private record Started(Process process, Path stderr, String url) {}
+
+  private static Started start(String source, int port) {
     Path stderr;
     Process process;
     try {
       stderr = Files.createTempFile("rtsp-server-", ".log");
-      // Port 0: the server binds any free port and reports it, so no other process can take it
-      // between choosing and binding.
       process =
           new ProcessBuilder(
-                  PYTHON, "-u", script().toString(), clip.toAbsolutePath().toString(), "0", MOUNT)
+                  PYTHON, "-u", script().toString(), source, Integer.toString(port), MOUNT)
               .redirectInput(new File("/dev/null"))
               .redirectError(stderr.toFile())
               .start();
@@ -99,7 +172,7 @@ public final class RtspTestServer implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      return new RtspTestServer(process, stderr, ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      return new Started(process, stderr, ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     } catch (TimeoutException | ExecutionException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -107,7 +180,7 @@ public final class RtspTestServer implements AutoCloseable {
       stop(process);
       String why = e instanceof TimeoutException ? "not ready after " + READY_TIMEOUT_SECONDS + " s"
           : e instanceof ExecutionException ? e.getCause().getMessage() : "interrupted";
-      String message = "RTSP test server for " + clip + ": " + why + "; its stderr:\n" + read(stderr);
+      String message = "RTSP test server for " + source + ": " + why + "; its stderr:\n" + read(stderr);
       delete(stderr);
       throw new IllegalStateException(message, e);
     }
@@ -118,9 +191,12 @@ public final class RtspTestServer implements AutoCloseable {
     return url;
   }
 
-  /** Stops the server (SIGTERM, then SIGKILL) and waits for it to exit. */
+  /** Stops the server (SIGCONT if paused, SIGTERM, then SIGKILL) and waits for it to exit. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (process.isAlive()) {
+      resume();
+    }
     stop(process);
     delete(stderr);
   }
