@@ -4,11 +4,14 @@ import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** mIoU against milliseconds per frame, one series per line or marker kind, drawn with Java2D (headless). */
@@ -77,6 +80,7 @@ final class SweepPlot {
         rotated.drawString("mIoU (%)", -(TOP + plotH / 2 + 25), 22);
         rotated.dispose();
         int legendY = TOP + 10;
+        List<Rectangle> labels = new ArrayList<>();
         for (Series s : series) {
             g.setColor(s.color());
             g.setStroke(new BasicStroke(2f));
@@ -88,7 +92,7 @@ final class SweepPlot {
                 ys[i] = py(p.miou(), y0, y1, plotH);
                 mark(g, s.style(), xs[i], ys[i]);
                 if (!p.label().isEmpty()) {
-                    g.drawString(p.label(), xs[i] + 6, ys[i] - 6);
+                    label(g, p.label(), xs[i], ys[i], labels);
                 }
             }
             if (s.style() == Style.LINE) {
@@ -132,5 +136,25 @@ final class SweepPlot {
 
     private static int py(double v, double lo, double hi, int plotH) {
         return TOP + plotH - (int) ((v - lo) / (hi - lo) * plotH);
+    }
+
+    /**
+     * Draws {@code text} beside the point at one of four corners that overlaps no label drawn
+     * before, or not at all: points of a sweep crowd together, and overprinted labels read as
+     * neither.
+     */
+    private static void label(Graphics2D g, String text, int x, int y, List<Rectangle> taken) {
+        FontMetrics fm = g.getFontMetrics();
+        int w = fm.stringWidth(text);
+        int h = fm.getAscent();
+        int[][] corners = {{x + 6, y - 6}, {x + 6, y + 6 + h}, {x - 6 - w, y - 6}, {x - 6 - w, y + 6 + h}};
+        for (int[] c : corners) {
+            Rectangle r = new Rectangle(c[0] - 1, c[1] - h - 1, w + 2, h + 2);
+            if (taken.stream().noneMatch(r::intersects)) {
+                taken.add(r);
+                g.drawString(text, c[0], c[1]);
+                return;
+            }
+        }
     }
 }

@@ -80,7 +80,7 @@ class LatencyBudgetTest {
                 double medianMs = median(ms) / 1e6;
                 System.out.printf("latency budget %.1f ms: median %.1f ms, %d of %d pixels refined (budget %d); "
                                 + "unbudgeted %.1f ms%n", budgetMs, medianMs, last.refinedPixels(), frame.pixels(),
-                        last.pixelBudget(), unbudgeted.timings().totalMs());
+                        last.pixelBudget(), unbudgeted.timings().totalNs() / 1e6);
                 assertTrue(last.pixelBudget() >= 0, "the pixel budget is reported");
                 assertTrue(last.refinedPixels() <= last.pixelBudget(), "refined more than the budget allowed");
                 assertTrue(last.refinedPixels() > 0, "a budget of twice the coarse time leaves room to refine");

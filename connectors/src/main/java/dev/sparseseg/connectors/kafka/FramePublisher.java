@@ -4,7 +4,6 @@ import dev.sparseseg.connectors.frame.FrameFormat;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.Jpeg;
-import dev.sparseseg.connectors.source.FrameReader;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,16 +45,6 @@ public final class FramePublisher implements AutoCloseable {
         }
     }
 
-    /** Sends up to {@code limit} frames of {@code reader} (0 = all); returns how many. */
-    public long publish(FrameReader reader, long limit) throws IOException {
-        long n = 0;
-        FrameRecord f;
-        while ((limit == 0 || n < limit) && (f = reader.read()) != null) {
-            send(f);
-            n++;
-        }
-        return n;
-    }
 
     @Override
     public void close() {

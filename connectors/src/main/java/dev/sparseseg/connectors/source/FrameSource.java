@@ -42,10 +42,6 @@ public final class FrameSource implements Source<FrameRecord, FrameSplit, List<F
         return new Builder();
     }
 
-    public List<String> uris() {
-        return uris;
-    }
-
     @Override
     public Boundedness getBoundedness() {
         return boundedness;

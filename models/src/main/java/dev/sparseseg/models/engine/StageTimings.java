@@ -5,8 +5,4 @@ public record StageTimings(long coarseNs, long selectNs, long refineNs, long fus
     public long totalNs() {
         return coarseNs + selectNs + refineNs + fuseNs;
     }
-
-    public double totalMs() {
-        return totalNs() / 1e6;
-    }
 }
