@@ -32,6 +32,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobSettings s = job.settings(engine.config());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(localSlots(s));
+        job.configureRestarts(env);
         SegmentationJob.build(env, s);
         System.out.println("SparseSeg: " + String.join(", ", s.sources()) + " -> " + String.join(", ", s.sinks())
                 + " (live sources run until cancelled; Ctrl-C stops a local run)");
