@@ -234,8 +234,10 @@ cmd_stop() {
     if running "$tm"; then stop_pid "$(cat "$dir/$tm.pid")"; echo "stopped $tm ($(cat "$dir/$tm.pid"))"; fi
     rm -f "$dir/$tm.supervisor.pid" "$dir/$tm.pid" "$dir/$tm.gave-up"
   done
+  # An unsupervised TaskManager of an earlier cluster.sh.
+  if running taskmanager; then stop_pid "$(cat "$dir/taskmanager.pid")"; echo "stopped taskmanager ($(cat "$dir/taskmanager.pid"))"; fi
   if running jobmanager; then stop_pid "$(cat "$dir/jobmanager.pid")"; echo "stopped jobmanager ($(cat "$dir/jobmanager.pid"))"; fi
-  rm -f "$dir/jobmanager.pid"
+  rm -f "$dir/jobmanager.pid" "$dir/taskmanager.pid"
 }
 
 cmd_status() {
