@@ -69,10 +69,12 @@ class ClusterRecoveryIT {
             out.await(150, 240);
             int sentAtKill = producer.sent.get();
             int outAtKill = out.distinct();
+            long latencyBeforeKill = out.latencyP50();
             long killed = System.nanoTime();
             long killedAt = System.currentTimeMillis();
             cluster.killTaskManager(1);
-            System.out.printf(Locale.ROOT, "kill -9 TaskManager pid %d: %d frames sent, %d out%n", tmBefore, sentAtKill, outAtKill);
+            System.out.printf(Locale.ROOT, "kill -9 TaskManager pid %d: %d frames sent, %d out (latency p50 until then %d ms)%n",
+                    tmBefore, sentAtKill, outAtKill, latencyBeforeKill);
             assertTrue(sentAtKill < frames, "the TaskManager must die mid-stream");
 
             // Nobody starts a TaskManager: the supervisor does.
@@ -207,11 +209,16 @@ class ClusterRecoveryIT {
         }
     }
 
-    /** The job's arguments: exactly-once, short checkpoints, a consumer group (and so transactional ids) per test. */
+    /**
+     * The job's arguments: exactly-once, short checkpoints, a consumer group (and so transactional
+     * ids) per test. {@code -Dsparseseg.it.delivery=at-least-once} runs the same for comparison
+     * (the tests then fail on the duplicates, after printing their figures).
+     */
     private static String[] run(EmbeddedKafkaBroker broker, String group) {
         String kafka = "kafka://" + broker.bootstrapServers() + "/";
         return new String[] {"--source", kafka + FRAMES, "--sink", kafka + SEGMENTS, "--threads", "1",
-                "--group-id", group, "--delivery", "exactly-once", "--checkpoint-interval", Integer.toString(CHECKPOINT_MS)};
+                "--group-id", group, "--delivery", System.getProperty("sparseseg.it.delivery", "exactly-once"),
+                "--checkpoint-interval", Integer.toString(CHECKPOINT_MS)};
     }
 
     private static List<byte[]> images(int n) throws Exception {
@@ -305,6 +312,8 @@ class ClusterRecoveryIT {
         private final EmbeddedKafkaBroker broker;
         private final ConcurrentMap<Long, Integer> counts = new ConcurrentHashMap<>();
         private final ConcurrentMap<Long, Long> arrivals = new ConcurrentHashMap<>();
+        /** Capture (send) to first visible arrival, ms. */
+        private final ConcurrentMap<Long, Long> latencies = new ConcurrentHashMap<>();
         private final Thread thread;
         private volatile boolean closed;
 
@@ -322,9 +331,16 @@ class ClusterRecoveryIT {
                         long seq = Long.parseLong(KafkaTestSupport.header(r, Headers.SEQ));
                         counts.merge(seq, 1, Integer::sum);
                         arrivals.putIfAbsent(seq, System.nanoTime());
+                        latencies.putIfAbsent(seq, System.currentTimeMillis() - Long.parseLong(KafkaTestSupport.header(r, Headers.TS)));
                     }
                 }
             }
+        }
+
+        /** Median ms from sending to first visible arrival, over the frames out so far. */
+        long latencyP50() {
+            List<Long> ms = latencies.values().stream().sorted().toList();
+            return ms.isEmpty() ? -1 : ms.get(ms.size() / 2);
         }
 
         int distinct() {
@@ -368,7 +384,7 @@ class ClusterRecoveryIT {
                     missing.add(s);
                 }
             }
-            return new Report(committed, seen.size(), duplicates, missing, uncommitted, counts.size());
+            return new Report(committed, seen.size(), duplicates, missing, uncommitted, latencyP50());
         }
 
         private static List<ConsumerRecord<String, byte[]>> drain(KafkaConsumer<String, byte[]> c) {
@@ -406,9 +422,10 @@ class ClusterRecoveryIT {
      * @param committed   records a read_committed consumer reads
      * @param distinct    distinct frame numbers among them
      * @param uncommitted records a read_uncommitted consumer reads (with those of aborted transactions)
-     * @param live        distinct frames the consumer that ran along saw
+     * @param latencyP50  median ms from a frame's sending to its result's first visible arrival (with the
+     *                    frames that waited out a failure)
      */
-    record Report(int committed, int distinct, List<Long> duplicates, List<Long> missing, int uncommitted, int live) {
+    record Report(int committed, int distinct, List<Long> duplicates, List<Long> missing, int uncommitted, long latencyP50) {
         void assertExactlyOnce(int frames) {
             assertEquals(List.of(), missing, "frames missing: " + this);
             assertEquals(List.of(), duplicates, "frames out more than once: " + this);
@@ -419,7 +436,8 @@ class ClusterRecoveryIT {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d out read_committed (%d distinct, %d duplicates, %d missing), "
-                    + "%d on the topic read_uncommitted", committed, distinct, duplicates.size(), missing.size(), uncommitted);
+                    + "%d on the topic read_uncommitted; latency p50 %d ms", committed, distinct, duplicates.size(),
+                    missing.size(), uncommitted, latencyP50);
         }
     }
 }
