@@ -110,6 +110,36 @@ class DockerFilesTest {
         assertTrue(compose.contains("/opt/flink/usrlib/sparseseg-job.jar"));
     }
 
+    /** TaskManagers come back when they die, as ./sparseseg cluster's supervised ones; savepoints go where cluster.sh puts them. */
+    @Test
+    void composeRestartsTaskManagersAndKeepsStateLikeTheCluster() throws IOException {
+        String compose = Files.readString(DOCKER.resolve("compose.yaml"));
+        String cluster = Files.readString(ROOT.resolve("flink-job/cluster.sh"));
+        assertTrue(cluster.contains("cluster.sh\" supervise"), "cluster.sh no longer supervises its TaskManagers");
+        for (String service : List.of("taskmanager", "taskmanager-gpu")) {
+            String block = service(compose, service);
+            assertTrue(block.contains("restart: unless-stopped"), service + " must restart when its TaskManager dies:\n" + block);
+            assertTrue(block.contains("flink-state:/opt/flink/state"), service + " must write checkpoints to the shared volume");
+        }
+        assertTrue(service(compose, "jobmanager").contains("flink-state:/opt/flink/state"), "the JobManager must read the checkpoints");
+        for (String key : List.of("execution.checkpointing.dir: file://", "execution.checkpointing.savepoint-dir: file://")) {
+            assertTrue(cluster.contains(key), "cluster.sh no longer sets " + key);
+            assertEquals(2, compose.split(Pattern.quote(key + "/opt/flink/state/"), -1).length - 1,
+                    "compose.yaml must set " + key + " for the CPU and GPU TaskManagers' configuration");
+        }
+        for (String df : List.of("Dockerfile", "Dockerfile.gpu-taskmanager")) {
+            assertTrue(Files.readString(DOCKER.resolve(df)).contains("chown flink:flink /opt/flink/state"),
+                    df + " must give the flink user the state volume's mount point");
+        }
+    }
+
+    /** The lines of one service in compose.yaml, up to the next service or top-level key. */
+    static String service(String compose, String name) {
+        Matcher m = Pattern.compile("(?ms)^  " + Pattern.quote(name) + ":\\n(.*?)(?=^  [a-z][a-z-]*:\\n|^[a-z]|\\z)").matcher(compose);
+        assertTrue(m.find(), "compose.yaml has no service " + name);
+        return m.group(1);
+    }
+
     @Test
     void composeFileIsValid() throws Exception {
         Assumptions.assumeTrue(onPath("docker-compose"), "docker-compose is not installed (apt-get install docker-compose)");

@@ -2,6 +2,8 @@ package dev.sparseseg.cli;
 
 import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
+import dev.sparseseg.job.SegmentationJob;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -62,6 +64,26 @@ public final class JobOptions {
     @Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
 
+    @Option(names = "--delivery", paramLabel = "at-least-once|exactly-once", defaultValue = "at-least-once",
+            description = "Guarantee of the Kafka sinks: at-least-once (results as soon as made; after a failure, those "
+                    + "since the last checkpoint come again) or exactly-once (Kafka transactions committed at each "
+                    + "checkpoint: no duplicates for consumers with isolation.level=read_committed, results a checkpoint "
+                    + "interval later) (default: ${DEFAULT-VALUE}).")
+    String delivery;
+
+    @Option(names = "--restart-attempts", paramLabel = "N",
+            description = "Restarts in a row (exponential delay 1 s to 30 s) before the job fails; the count starts "
+                    + "again after 10 minutes without a failure; 0 = fail at the first (default: the cluster's "
+                    + "restart-strategy if its configuration names one, else " + SegmentationJob.DEFAULT_RESTART_ATTEMPTS + ").")
+    Integer restartAttempts;
+
+    /** Puts the restart strategy of {@code --restart-attempts}, if given, into the job's environment. */
+    public void configureRestarts(StreamExecutionEnvironment env) {
+        if (restartAttempts != null) {
+            env.configure(SegmentationJob.restartStrategy(restartAttempts));
+        }
+    }
+
     public JobSettings settings(EngineSpec engine) {
         if (refineSlotGroup != null && refineParallelism == null) {
             throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
@@ -70,6 +92,7 @@ public final class JobOptions {
                 refineSlotGroup, groupId, checkpointMs, refineGpus)
                 .withLimits(maxPixels, maxFrameBytes)
                 .withKafkaProperties(kafka.properties())
+                .withDelivery(JobSettings.Delivery.parse(delivery))
                 .validate();
     }
 }

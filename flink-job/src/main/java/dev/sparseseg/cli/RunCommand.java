@@ -36,6 +36,7 @@ public final class RunCommand implements Callable<Integer> {
         Configuration conf = localSlots(s);
         int metricsPort = LocalReporter.enable(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        job.configureRestarts(env);
         SegmentationJob.build(env, s);
         System.out.println("SparseSeg: " + String.join(", ", s.sources()) + " -> " + String.join(", ", s.sinks())
                 + " (live sources run until cancelled; Ctrl-C stops a local run)");

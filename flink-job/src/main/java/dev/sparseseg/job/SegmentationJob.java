@@ -25,8 +25,11 @@ import dev.sparseseg.job.stages.ImageDecoder;
 import dev.sparseseg.job.stages.SparseRefinementStage;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.operators.SlotSharingGroup;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
@@ -36,8 +39,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,15 +69,52 @@ public final class SegmentationJob {
      */
     static final long PARTITION_DISCOVERY_MS = 5_000;
     private static final String KAFKA_CLIENT_ID_PREFIX = KafkaSourceOptions.CLIENT_ID_PREFIX.key();
+    /** Restarts in a row before the job fails, see {@link #restartStrategy}. */
+    public static final int DEFAULT_RESTART_ATTEMPTS = 10;
+    /**
+     * How long an exactly-once sink's transaction may stay open: a checkpoint interval, plus a
+     * restart between a checkpoint and its commit. Below Kafka's default
+     * {@code transaction.max.timeout.ms} (15 min), which the broker enforces; Flink's own
+     * default (1 h) is refused by brokers with that default.
+     */
+    static final long TRANSACTION_TIMEOUT_MS = 10 * 60_000L;
 
     private SegmentationJob() {
+    }
+
+    /**
+     * The job's restart strategy: exponential delay (1 s, doubling up to 30 s, 10% jitter), and
+     * after {@code attempts} restarts without 10 minutes of running in between, the job FAILS
+     * with the last failure as its cause (a crash loop ends; a failure now and then does not add
+     * up, as the count starts again after 10 minutes without one). A lost TaskManager takes one
+     * attempt if another comes within slot.request.timeout (5 min): the restart waits for slots.
+     * Applied by {@link #pipeline} unless the configuration already names a strategy (the
+     * cluster's config.yaml, {@code run --restart-attempts}).
+     */
+    public static Configuration restartStrategy(int attempts) {
+        if (attempts < 0) {
+            throw new IllegalArgumentException("restart attempts " + attempts + " must be >= 0");
+        }
+        Configuration c = new Configuration();
+        if (attempts == 0) {
+            c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            return c;
+        }
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(30));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD, Duration.ofMinutes(10));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, attempts);
+        return c;
     }
 
     /** Adds the job's graph to {@code env}; call {@code env.execute(NAME)} to run it. */
     public static void build(StreamExecutionEnvironment env, JobSettings s) {
         DataStream<SegmentRecord> segments = pipeline(env, s);
         for (String uri : s.sinks()) {
-            sink(segments, SinkUri.parse(uri), s.parallelism(), s.kafkaProperties());
+            sink(segments, SinkUri.parse(uri), s);
         }
     }
 
@@ -91,6 +133,9 @@ public final class SegmentationJob {
         if (s.checkpointMs() > 0) {
             // Commits Kafka offsets and the file/folder positions; the stages themselves hold no state.
             env.enableCheckpointing(s.checkpointMs());
+        }
+        if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
+            env.configure(restartStrategy(DEFAULT_RESTART_ATTEMPTS));
         }
 
         DataStream<FrameRecord> frames = sources(env, s);
@@ -126,8 +171,7 @@ public final class SegmentationJob {
                 .process(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
 
         // Unreadable input from the decoder, frames a stage or the encoder failed on from the encoder.
-        deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS).union(segments.getSideOutput(DecodeFrames.DEAD_LETTERS)),
-                s.resolvedDeadLetters(), s.kafkaProperties());
+        deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS).union(segments.getSideOutput(DecodeFrames.DEAD_LETTERS)), s);
         return segments;
     }
 
@@ -185,14 +229,17 @@ public final class SegmentationJob {
         return KafkaClientProperties.copyOf(user).mergeInto(p);
     }
 
-    private static void sink(DataStream<SegmentRecord> segments, SinkUri uri, int parallelism, Map<String, String> kafkaProperties) {
+    private static void sink(DataStream<SegmentRecord> segments, SinkUri uri, JobSettings s) {
+        int parallelism = s.parallelism();
         switch (uri.kind()) {
             case KAFKA -> {
-                segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.labels(uri.kafka().topic()), kafkaProperties))
-                        .name("kafka " + uri.kafka().topic()).uid("sink-kafka-" + uri.kafka().topic()).setParallelism(parallelism);
+                String uid = "sink-kafka-" + uri.kafka().topic();
+                segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.labels(uri.kafka().topic()), s, uid))
+                        .name("kafka " + uri.kafka().topic()).uid(uid).setParallelism(parallelism);
                 if (uri.overlayTopic() != null) {
-                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.overlays(uri.overlayTopic()), kafkaProperties))
-                            .name("kafka " + uri.overlayTopic()).uid("sink-kafka-" + uri.overlayTopic()).setParallelism(parallelism);
+                    String overlayUid = "sink-kafka-" + uri.overlayTopic();
+                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.overlays(uri.overlayTopic()), s, overlayUid))
+                            .name("kafka " + uri.overlayTopic()).uid(overlayUid).setParallelism(parallelism);
                 }
             }
             case DIR -> segments.sinkTo(new FolderSink(uri.dir())).name("folder " + uri.dir())
@@ -201,28 +248,47 @@ public final class SegmentationJob {
         }
     }
 
-    private static void deadLetters(DataStream<DeadLetter> letters, String target, Map<String, String> kafkaProperties) {
+    private static void deadLetters(DataStream<DeadLetter> letters, JobSettings s) {
+        String target = s.resolvedDeadLetters();
         if (target.equals("log")) {
             letters.sinkTo(new DeadLetterLog()).name("dead letters (log)").uid("dead-letters");
             return;
         }
         SinkUri uri = SinkUri.parse(target);
         if (uri.kind() == SinkUri.Kind.KAFKA) {
-            letters.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), new DeadLetterSerializer(uri.kafka().topic()), kafkaProperties))
+            letters.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), new DeadLetterSerializer(uri.kafka().topic()), s, "dead-letters"))
                     .name("dead letters " + uri.kafka().topic()).uid("dead-letters");
         } else {
             letters.sinkTo(new DeadLetterLog(Path.of(uri.dir().toString()))).name("dead letters " + uri.dir()).uid("dead-letters");
         }
     }
 
+    /** @param uid the sink's operator uid: with the group id, it names the sink's Kafka transactions */
     private static <T> KafkaSink<T> kafkaSink(String bootstrap,
                                               org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer,
-                                              Map<String, String> kafkaProperties) {
-        return KafkaSink.<T>builder()
+                                              JobSettings s, String uid) {
+        KafkaSinkBuilder<T> b = KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(serializer)
-                .setKafkaProducerConfig(KafkaClientProperties.copyOf(kafkaProperties).mergeInto(KafkaLimits.producer()))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+                .setKafkaProducerConfig(KafkaClientProperties.copyOf(s.kafkaProperties()).mergeInto(KafkaLimits.producer()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+        if (s.delivery() == JobSettings.Delivery.EXACTLY_ONCE) {
+            b.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                    .setTransactionalIdPrefix(transactionalIdPrefix(s, uid))
+                    .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, s.kafkaProperties().getOrDefault(
+                            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT_MS)));
+        }
+        return b.build();
+    }
+
+    /**
+     * Exactly-once sinks write in one Kafka transaction per checkpoint, named by this prefix.
+     * It must differ between jobs (their transactions would fence each other) and stay the
+     * same when a job restarts or resumes from a savepoint (the new job aborts or commits the
+     * old one's open transactions by name), so it comes from the job's consumer group and the
+     * sink's uid, not from the job id, which a resumed job does not keep.
+     */
+    static String transactionalIdPrefix(JobSettings s, String uid) {
+        return "sparseseg-" + s.kafkaGroupId() + "-" + uid;
     }
 }

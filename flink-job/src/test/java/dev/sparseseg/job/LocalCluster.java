@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +49,60 @@ final class LocalCluster implements AutoCloseable {
     }
 
     Path taskManagerLog() {
-        return dir.resolve("log/taskmanager.log");
+        return dir.resolve("log/taskmanager-1.log");
+    }
+
+    /** The process id of TaskManager {@code n} (1 = the one {@code start} started) now; -1 while it has none. */
+    long taskManagerPid(int n) throws IOException {
+        Path f = dir.resolve("taskmanager-" + n + ".pid");
+        try {
+            return Long.parseLong(Files.readString(f).trim());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    /** {@code kill -9} TaskManager {@code n}'s JVM: no shutdown hook, no goodbye to the JobManager. */
+    void killTaskManager(int n) throws Exception {
+        long pid = taskManagerPid(n);
+        Process p = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
+        assertEquals(0, p.waitFor(), "kill -9 " + pid);
+    }
+
+    /** TaskManagers registered with the JobManager now (a killed one counts until it times out). */
+    int registeredTaskManagers() throws Exception {
+        Matcher m = Pattern.compile("\"taskmanagers\":(\\d+)").matcher(get("/overview"));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** GET of the REST API, e.g. {@code /jobs/ID/exceptions}. */
+    String get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** {@code ./sparseseg cluster stop-job ID}: savepoint, then stop; returns the savepoint's path it printed. */
+    String stopJob(String jobId) throws Exception {
+        String out = script(300, "stop-job", jobId);
+        Matcher m = Pattern.compile("(?m)^savepoint: (\\S+)$").matcher(out);
+        if (!m.find()) {
+            fail("no savepoint path in stop-job's output:\n" + out);
+        }
+        return m.group(1);
+    }
+
+    /** {@code ./sparseseg cluster add-taskmanager}. */
+    String addTaskManager() throws Exception {
+        return script(180, "add-taskmanager");
+    }
+
+    /** {@code ./sparseseg cluster status}. */
+    String status() throws Exception {
+        return script(60, "status");
+    }
+
+    Path dir() {
+        return dir;
     }
 
     /** {@code ./sparseseg submit ARGS}: returns the job id Flink's client printed. */
@@ -69,10 +123,9 @@ final class LocalCluster implements AutoCloseable {
     }
 
     String state(String jobId) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + "/jobs/" + jobId))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("\"state\":\"([A-Z_]+)\"").matcher(r.body());
-        return m.find() ? m.group(1) : "UNKNOWN (" + r.statusCode() + ")";
+        String body = get("/jobs/" + jobId);
+        Matcher m = Pattern.compile("\"state\":\"([A-Z_]+)\"").matcher(body);
+        return m.find() ? m.group(1) : "UNKNOWN (" + body + ")";
     }
 
     void awaitState(String jobId, String state, long seconds) throws Exception {

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * A plain Kafka consumer of the output topics that writes what arrives as files, in the
  * folder sink's layout: {@code OUT/<stream>/<seq>.png} for label maps (PNG values) and
- * {@code OUT/<stream>/<seq>.overlay.jpg} for overlays (JPEG values).
+ * {@code OUT/<stream>/<seq>.overlay.jpg} for overlays (JPEG values). Reads committed records
+ * only ({@code isolation.level=read_committed}).
  */
 public final class SegmentReceiver implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -43,6 +44,9 @@ public final class SegmentReceiver implements AutoCloseable {
         p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "sparseseg-receiver-" + UUID.randomUUID());
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // A job with --delivery exactly-once writes in transactions: only committed ones are its
+        // output (aborted ones hold what a failure made it redo). Plain records read the same.
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(topics);
         this.out = out;
