@@ -73,6 +73,15 @@ heartbeat.interval: 2000
 # Checkpoints and savepoints as files (stop-job writes its savepoint here unless given a folder).
 execution.checkpointing.dir: file://$dir/checkpoints
 execution.checkpointing.savepoint-dir: file://$dir/savepoints
+# Metrics: Flink's Prometheus reporter, one port per process from Flink's conventional range
+# (the JobManager starts first and takes 9249, TaskManagers the next free ones; status lists them).
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: 9249-9260
+# Memory: none managed (the job keeps no RocksDB state and runs no batch operators). ONNX
+# Runtime's input and output buffers are direct memory, which Flink caps: about 125 MB per slot
+# for a 3840x2160 frame (900 MB for 7680x4320), so 256 MB of task off-heap memory per slot.
+taskmanager.memory.managed.size: 0m
+taskmanager.memory.task.off-heap.size: $((256 * slots))m
 YAML
   if [ "$tm_gpus" != "0" ]; then
     # What a GPU TaskManager declares: slots requesting "gpu" (--refine-gpus) are placed here only.
@@ -196,6 +205,7 @@ cmd_start() {
   start_taskmanager 1
   if await_taskmanagers 1; then
     echo "Flink session cluster up: web UI and REST at http://localhost:$rest_port (JobManager pid $(cat "$dir/jobmanager.pid"), TaskManager pid $(cat "$dir/taskmanager-1.pid"), supervised)"
+    metrics_ports
     echo "logs: $dir/log"
     return
   fi
@@ -249,7 +259,19 @@ cmd_status() {
     elif running "$tm.supervisor"; then echo "$tm: restarting (supervisor pid $(cat "$dir/$tm.supervisor.pid"))"
     else echo "$tm: not running"; fi
   done
+  metrics_ports
   if overview; then echo; else echo "REST http://localhost:$rest_port: not answering"; return 1; fi
+}
+
+# Where each process's Prometheus reporter listens, from its log.
+metrics_ports() {
+  local log port
+  for log in "$dir"/log/jobmanager.log "$dir"/log/taskmanager-*.log; do
+    [ -f "$log" ] || continue
+    port="$(sed -n 's/.*Started PrometheusReporter HTTP server on port \([0-9]*\).*/\1/p' "$log" | tail -n 1)"
+    [ -n "$port" ] && echo "metrics: $(basename "$log" .log) http://localhost:$port/metrics"
+  done
+  return 0
 }
 
 # flink stop: a savepoint, then the job stops (its Kafka transactions committed). Prints the path.

@@ -1,17 +1,26 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
+import dev.sparseseg.connectors.frame.Jpeg;
 import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
+import dev.sparseseg.models.eval.UpscaledFrames;
 import dev.sparseseg.models.image.ImageFiles;
+import dev.sparseseg.models.image.RgbFrame;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.sparseseg.job.KafkaTestSupport.FRAMES;
 import static dev.sparseseg.job.KafkaTestSupport.SEGMENTS;
@@ -80,6 +89,39 @@ class ClusterIT {
             String log = Files.readString(cluster.taskManagerLog());
             assertFalse(log.contains("UnsatisfiedLinkError"), "the TaskManager log shows an UnsatisfiedLinkError");
             assertTrue(log.contains(first) && log.contains(second) && log.contains(third), "all jobs ran on the one TaskManager");
+        }
+    }
+
+    /**
+     * A 3840x2160 JPEG through the standalone cluster, whose TaskManager budgets the direct
+     * memory ONNX Runtime's buffers take for it; the TaskManager's Prometheus reporter counts it.
+     */
+    @Test
+    void aFourKFrameComesThroughAndTheTaskManagerServesItsMetrics() throws Exception {
+        RgbFrame val = ImageFiles.readRgb(JobTestSupport.camvidVal(1).get(0));
+        RgbFrame uhd = UpscaledFrames.frame(val, 3840, 2160);
+        byte[] jpeg = Jpeg.encode(uhd.rgb(), uhd.width(), uhd.height());
+        try (EmbeddedKafkaBroker broker = KafkaTestSupport.broker();
+             LocalCluster cluster = LocalCluster.start(Path.of("target/cluster-it-4k").toAbsolutePath())) {
+            String kafka = "kafka://" + broker.bootstrapServers() + "/";
+            try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
+                producer.send(KafkaTestSupport.frame("uhd", 0, now(), jpeg)).get();
+            }
+            String job = cluster.submit("--source", kafka + FRAMES, "--sink", kafka + SEGMENTS, "--threads", "1",
+                    "--group-id", "uhd");
+            ConsumerRecord<String, byte[]> r = awaitOutputs(broker, SEGMENTS, 1, 300).get(0);
+            assertEquals("3840", KafkaTestSupport.header(r, Headers.WIDTH));
+            assertEquals("2160", KafkaTestSupport.header(r, Headers.HEIGHT));
+            assertEquals(0, KafkaTestSupport.readAll(broker, KafkaTestSupport.DLQ).size(), "no dead letter");
+
+            Matcher port = Pattern.compile("Started PrometheusReporter HTTP server on port (\\d+)")
+                    .matcher(Files.readString(cluster.taskManagerLog()));
+            assertTrue(port.find(), "the TaskManager's log names its metrics port");
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port.group(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(Pattern.compile("(?m)^flink_taskmanager_job_task_operator_sparseseg_stream_frames_total\\{[^}]*stream=\"uhd\"[^}]*} 1\\.0$")
+                    .matcher(metrics).find(), "the TaskManager's metrics count the frame of stream uhd");
+            cluster.cancel(job);
         }
     }
 
