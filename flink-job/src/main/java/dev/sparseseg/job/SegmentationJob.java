@@ -120,10 +120,10 @@ public final class SegmentationJob {
             refined = r.keyBy(f -> f.streamId);
         }
         SingleOutputStreamOperator<SegmentRecord> segments = refined
-                .map(new GatedFusionStage(engine, s.overlays())).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
+                .map(new GatedFusionStage(engine, s.overlays(), s.masks())).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
                 // Chained: a camera-size label map (8 MB at 4K) would be spilled to disk between chains;
                 // large maps are deflated on all cores instead.
-                .process(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
+                .process(new EncodeSegments(engine, s.overlays(), s.masks())).name("encode").uid("encode").setParallelism(s.parallelism());
 
         // Unreadable input from the decoder, frames a stage or the encoder failed on from the encoder.
         deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS).union(segments.getSideOutput(DecodeFrames.DEAD_LETTERS)),
@@ -193,6 +193,10 @@ public final class SegmentationJob {
                 if (uri.overlayTopic() != null) {
                     segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.overlays(uri.overlayTopic()), kafkaProperties))
                             .name("kafka " + uri.overlayTopic()).uid("sink-kafka-" + uri.overlayTopic()).setParallelism(parallelism);
+                }
+                if (uri.maskTopic() != null) {
+                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.masks(uri.maskTopic()), kafkaProperties))
+                            .name("kafka " + uri.maskTopic()).uid("sink-kafka-" + uri.maskTopic()).setParallelism(parallelism);
                 }
             }
             case DIR -> segments.sinkTo(new FolderSink(uri.dir())).name("folder " + uri.dir())
