@@ -11,6 +11,8 @@ import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.job.metrics.LocalReporter;
 import dev.sparseseg.models.eval.DatasetSplit;
+import dev.sparseseg.viewer.Legend;
+import dev.sparseseg.viewer.Viewer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,6 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final String FRAMES = "frames";
     static final String SEGMENTS = "segments";
     static final String OVERLAYS = "segments-overlay";
+    static final String MASKS = "segments-mask";
 
     @Option(names = "--input", paramLabel = "PATH|URL",
             description = "Image folder, video file or rtsp:// camera to replay (default: CamVid val, in list order).")
@@ -55,6 +59,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--web-ui-port", defaultValue = "8081", description = "Port of Flink's web UI (default: ${DEFAULT-VALUE}).")
     int webUiPort;
 
+    @Option(names = "--viewer-port", defaultValue = "" + ViewCommand.DEFAULT_PORT,
+            description = "Port of the live viewer's web page, 0 = any free one, -1 = no viewer (default: ${DEFAULT-VALUE}).")
+    int viewerPort;
+
     @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of the stages (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
@@ -69,15 +77,18 @@ public final class DemoCommand implements Callable<Integer> {
         if (frames < 0) {
             throw new IllegalArgumentException("--frames " + frames + " must be at least 0");
         }
+        if (viewerPort < -1 || viewerPort > 65535) {
+            throw new IllegalArgumentException("--viewer-port " + viewerPort + " must be -1 (off), 0 (any free port) or a port");
+        }
         SourceUri src = inputUri();
         JobSettings settings;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort)) {
             String bootstrap = broker.bootstrapServers();
-            for (String t : List.of(FRAMES, SEGMENTS, OVERLAYS, JobSettings.DEFAULT_DEAD_LETTER_TOPIC)) {
+            for (String t : List.of(FRAMES, SEGMENTS, OVERLAYS, MASKS, JobSettings.DEFAULT_DEAD_LETTER_TOPIC)) {
                 broker.createTopic(t, parallelism);
             }
             settings = new JobSettings(List.of("kafka://" + bootstrap + "/" + FRAMES),
-                    List.of("kafka://" + bootstrap + "/" + SEGMENTS + "#overlays=" + OVERLAYS), null,
+                    List.of("kafka://" + bootstrap + "/" + SEGMENTS + "#overlays=" + OVERLAYS + "&masks=" + MASKS), null,
                     engine.spec(), parallelism, null, null, "sparseseg-demo").validate();
 
             Configuration conf = new Configuration();
@@ -85,35 +96,47 @@ public final class DemoCommand implements Callable<Integer> {
             int metricsPort = LocalReporter.enable(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             SegmentationJob.build(env, settings);
-            JobClient job = env.executeAsync(SegmentationJob.NAME);
-            System.out.println("Kafka broker:  " + bootstrap + "  (input topic " + FRAMES + ", output " + SEGMENTS
-                    + ", overlays " + OVERLAYS + ", dead letters " + JobSettings.DEFAULT_DEAD_LETTER_TOPIC + ")");
-            System.out.println("Flink web UI:  http://localhost:" + webUiPort + "   job " + job.getJobID());
-            System.out.println("Metrics:       " + LocalReporter.describe(metricsPort).substring("metrics: ".length()));
-            System.out.println("Input:         " + src.location() + "  -> results in " + out.toAbsolutePath());
-
-            AtomicLong sent = new AtomicLong();
-            AtomicReference<Exception> replayError = new AtomicReference<>();
-            Thread replay = new Thread(() -> {
-                try (FrameReader reader = FrameReaders.open(src, 0); FramePublisher pub = new FramePublisher(bootstrap, FRAMES)) {
-                    dev.sparseseg.connectors.frame.FrameRecord f;
-                    while ((frames == 0 || sent.get() < frames) && (f = reader.read()) != null) {
-                        pub.send(f);
-                        sent.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    replayError.set(e);
+            // Before the job: the viewer reads the topics from their end, so it must be there for the first frame.
+            try (Viewer viewer = viewerPort < 0 ? null : new Viewer(bootstrap, OVERLAYS, SEGMENTS, MASKS, "127.0.0.1",
+                    viewerPort, Legend.load(engine.spec().config().modelsDir()), Map.of())) {
+                JobClient job = env.executeAsync(SegmentationJob.NAME);
+                System.out.println("Kafka broker:  " + bootstrap + "  (input topic " + FRAMES + ", output " + SEGMENTS
+                        + ", overlays " + OVERLAYS + ", refined-pixel masks " + MASKS + ", dead letters "
+                        + JobSettings.DEFAULT_DEAD_LETTER_TOPIC + ")");
+                System.out.println("Flink web UI:  http://localhost:" + webUiPort + "   job " + job.getJobID());
+                System.out.println("Metrics:       " + LocalReporter.describe(metricsPort).substring("metrics: ".length()));
+                if (viewer != null) {
+                    System.out.println("Live viewer:   " + viewer.url());
                 }
-            }, "replay");
-            replay.start();
-            int result = receive(bootstrap, replay, sent, replayError);
-            if (result == 0 && keepRunning) {
-                System.out.println("Replay done; broker and job keep running. Ctrl-C stops them.");
-                Thread.currentThread().join();
+                System.out.println("Input:         " + src.location() + "  -> results in " + out.toAbsolutePath());
+                return replay(bootstrap, src, job);
             }
-            job.cancel().get();
-            return result;
         }
+    }
+
+    /** Replays the input into the frames topic while printing what comes back; cancels the job at the end. */
+    private int replay(String bootstrap, SourceUri src, JobClient job) throws Exception {
+        AtomicLong sent = new AtomicLong();
+        AtomicReference<Exception> replayError = new AtomicReference<>();
+        Thread replay = new Thread(() -> {
+            try (FrameReader reader = FrameReaders.open(src, 0); FramePublisher pub = new FramePublisher(bootstrap, FRAMES)) {
+                dev.sparseseg.connectors.frame.FrameRecord f;
+                while ((frames == 0 || sent.get() < frames) && (f = reader.read()) != null) {
+                    pub.send(f);
+                    sent.incrementAndGet();
+                }
+            } catch (Exception e) {
+                replayError.set(e);
+            }
+        }, "replay");
+        replay.start();
+        int result = receive(bootstrap, replay, sent, replayError);
+        if (result == 0 && keepRunning) {
+            System.out.println("Replay done; broker and job keep running. Ctrl-C stops them.");
+            Thread.currentThread().join();
+        }
+        job.cancel().get();
+        return result;
     }
 
     private int receive(String bootstrap, Thread replay, AtomicLong sent, AtomicReference<Exception> replayError) throws Exception {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./sparseseg}. */
 @Command(name = "sparseseg", mixinStandardHelpOptions = true, version = "sparseseg 0.1.0",
         description = "Live video segmentation with SparseRefine.",
-        subcommands = {RunCommand.class, DemoCommand.class, ConsumeCommand.class, EvalCommand.class, BenchCommand.class, SoakCommand.class, BenchJobCommand.class, BenchDecodeCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ConsumeCommand.class, ViewCommand.class, EvalCommand.class, BenchCommand.class, SoakCommand.class, BenchJobCommand.class, BenchDecodeCommand.class})
 public final class SparseSegCli {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new SparseSegCli());

@@ -118,7 +118,7 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
         sinks.forEach(SinkUri::parse);
         if (deadLetters != null && !deadLetters.equals("log")) {
             SinkUri d = SinkUri.parse(deadLetters);
-            if (d.kind() == SinkUri.Kind.DISCARD || d.overlayTopic() != null) {
+            if (d.kind() == SinkUri.Kind.DISCARD || d.overlayTopic() != null || d.maskTopic() != null) {
                 throw new IllegalArgumentException("dead letters '" + deadLetters + "' must be kafka://HOST:PORT/TOPIC, dir:PATH or log");
             }
         }
@@ -152,6 +152,11 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
 
     public boolean overlays() {
         return sinks.stream().map(SinkUri::parse).anyMatch(SinkUri::wantsOverlays);
+    }
+
+    /** Whether a sink publishes where refinement was spent ({@code #masks=TOPIC}). */
+    public boolean masks() {
+        return sinks.stream().map(SinkUri::parse).anyMatch(SinkUri::wantsMasks);
     }
 
     /** The bootstrap servers of every Kafka source, sink and dead-letter topic, each once. */

@@ -165,10 +165,10 @@ public final class SegmentationJob {
             refined = r.keyBy(f -> f.streamId);
         }
         SingleOutputStreamOperator<SegmentRecord> segments = refined
-                .map(new GatedFusionStage(engine, s.overlays())).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
+                .map(new GatedFusionStage(engine, s.overlays(), s.masks())).name("gated fusion").uid("gated-fusion").setParallelism(s.parallelism())
                 // Chained: a camera-size label map (8 MB at 4K) would be spilled to disk between chains;
                 // large maps are deflated on all cores instead.
-                .process(new EncodeSegments(engine, s.overlays())).name("encode").uid("encode").setParallelism(s.parallelism());
+                .process(new EncodeSegments(engine, s.overlays(), s.masks())).name("encode").uid("encode").setParallelism(s.parallelism());
 
         // Unreadable input from the decoder, frames a stage or the encoder failed on from the encoder.
         deadLetters(decoded.getSideOutput(DecodeFrames.DEAD_LETTERS).union(segments.getSideOutput(DecodeFrames.DEAD_LETTERS)), s);
@@ -240,6 +240,10 @@ public final class SegmentationJob {
                     String overlayUid = "sink-kafka-" + uri.overlayTopic();
                     segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.overlays(uri.overlayTopic()), s, overlayUid))
                             .name("kafka " + uri.overlayTopic()).uid(overlayUid).setParallelism(parallelism);
+                }
+                if (uri.maskTopic() != null) {
+                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.masks(uri.maskTopic()), kafkaProperties))
+                            .name("kafka " + uri.maskTopic()).uid("sink-kafka-" + uri.maskTopic()).setParallelism(parallelism);
                 }
             }
             case DIR -> segments.sinkTo(new FolderSink(uri.dir())).name("folder " + uri.dir())

@@ -6,6 +6,7 @@ import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.Segmenter;
 import dev.sparseseg.models.eval.DatasetSplit;
 import dev.sparseseg.models.image.RgbFrame;
+import dev.sparseseg.models.select.Selection;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -95,6 +96,12 @@ final class JobTestSupport {
 
         byte[] labels(RgbFrame frame) {
             return sparse.segment(frame).labels().labels();
+        }
+
+        /** The pixels entropy selection picks in {@code frame} (the stages' operating point), as row-major indices. */
+        Selection selection(RgbFrame frame) {
+            return models.selectorFor(frame.width(), frame.height())
+                    .select(models.coarseFor(frame.width(), frame.height()).infer(frame));
         }
 
         /** Asserts that {@code png} is a palette PNG of the frame's size holding exactly the reference labels. */

@@ -1,8 +1,10 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
+import dev.sparseseg.connectors.frame.MaskPng;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
+import dev.sparseseg.models.select.Selection;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The job between a real (in-process) Kafka broker's topics: two cameras' frames interleaved in
@@ -37,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KafkaJobTest extends KafkaJobFixture {
     private static final int PER_STREAM = 4;
     private static final String OVERLAYS = "overlays";
+    private static final String MASKS = "masks";
     /** A recent capture time: output records carry it, and the broker may delete records older than its retention (7 days). */
     private static final long TS0 = System.currentTimeMillis() - 60_000;
 
@@ -146,18 +153,45 @@ class KafkaJobTest extends KafkaJobFixture {
     }
 
     @Test
-    void overlayTopicCarriesTheFrameBlendedWithClassColours() throws Exception {
+    void overlayTopicCarriesTheFrameBlendedWithClassColoursAndMaskTopicTheRefinedPixels() throws Exception {
         List<Path> files = JobTestSupport.camvidVal(2);
         try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
             for (int seq = 0; seq < files.size(); seq++) {
                 producer.send(frame("cam", seq, TS0 + seq, Files.readAllBytes(files.get(seq)))).get();
             }
         }
-        job = KafkaTestSupport.startJob(broker, 1, null, "", "#overlays=" + OVERLAYS);
+        job = KafkaTestSupport.startJob(broker, 1, null, "", "#overlays=" + OVERLAYS + "&masks=" + MASKS);
         List<ConsumerRecord<String, byte[]>> maps = consume(broker, job, SEGMENTS, 2, 120);
         List<ConsumerRecord<String, byte[]>> overlays = consume(broker, job, OVERLAYS, 2, 60);
+        List<ConsumerRecord<String, byte[]>> masks = consume(broker, job, MASKS, 2, 60);
         KafkaTestSupport.cancel(job);
         job = null;
+
+        try (JobTestSupport.Reference ref = new JobTestSupport.Reference()) {
+            for (ConsumerRecord<String, byte[]> r : masks) {
+                int seq = Integer.parseInt(header(r, Headers.SEQ));
+                String what = "mask #" + seq;
+                assertEquals(header(maps.get(seq), Headers.REFINED), header(r, Headers.REFINED), what + ": same headers as its map");
+                RgbFrame frame = ImageFiles.readRgb(files.get(seq));
+                BufferedImage mask = ImageIO.read(new ByteArrayInputStream(r.value()));
+                assertEquals(frame.width(), mask.getWidth(), what);
+                assertEquals(frame.height(), mask.getHeight(), what);
+                // Exactly the pixels the engine's selector picks in this frame: opaque magenta, the rest transparent.
+                Selection sel = ref.selection(frame);
+                assertTrue(sel.count() > 0, what + ": the reference selects nothing");
+                assertEquals(Integer.toString(sel.count()), header(r, Headers.REFINED), what);
+                boolean[] selected = new boolean[frame.width() * frame.height()];
+                for (int i = 0; i < sel.count(); i++) {
+                    selected[sel.pixels()[i]] = true;
+                }
+                for (int p = 0; p < selected.length; p++) {
+                    int argb = mask.getRGB(p % frame.width(), p / frame.width());
+                    if (argb != (selected[p] ? 0xFF000000 | MaskPng.COLOUR : argb & 0x00FFFFFF)) {
+                        fail(what + ": pixel " + p + " is " + Integer.toHexString(argb) + ", selected: " + selected[p]);
+                    }
+                }
+            }
+        }
 
         assertEquals(List.of("0", "1"), maps.stream().map(r -> header(r, Headers.SEQ)).toList());
         try (JobTestSupport.Reference ref = new JobTestSupport.Reference()) {

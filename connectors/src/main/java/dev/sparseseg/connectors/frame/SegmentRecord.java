@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One segmented frame on its way out: the palette PNG label map, optionally a JPEG overlay,
- * and the metadata that travels as Kafka headers (docs/design.md section 4).
+ * One segmented frame on its way out: the palette PNG label map, optionally a JPEG overlay
+ * and a mask of the refined pixels, and the metadata that travels as Kafka headers (docs/design.md section 4).
  */
 public class SegmentRecord {
     public String streamId;
@@ -17,6 +17,8 @@ public class SegmentRecord {
     public byte[] labelsPng;
     /** JPEG of the frame blended with class colours; null when overlays are off. */
     public byte[] overlayJpeg;
+    /** 1-bit PNG of the pixels refined ({@link MaskPng}); null when masks are off. */
+    public byte[] maskPng;
     /** Further headers in order: model, refined, latency-ms, per-stage timings. */
     public Map<String, String> headers = new LinkedHashMap<>();
 

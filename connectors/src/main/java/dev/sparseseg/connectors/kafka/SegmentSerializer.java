@@ -9,32 +9,48 @@ import java.util.Map;
 
 /**
  * Segmented frames to the output topic: key = stream id, value = palette PNG (or, for the
- * overlay topic, the JPEG overlay), headers = seq, ts, width, height, model, refined,
- * latency-ms and per-stage timings.
+ * overlay topic, the JPEG overlay; for the mask topic, the 1-bit PNG of the refined pixels),
+ * headers = seq, ts, width, height, model, refined, latency-ms and per-stage timings.
  */
 public final class SegmentSerializer implements KafkaRecordSerializationSchema<SegmentRecord> {
-    private final String topic;
-    private final boolean overlay;
+    /** Which of a segment's images a topic carries. */
+    private enum Value { LABELS, OVERLAY, MASK }
 
-    private SegmentSerializer(String topic, boolean overlay) {
+    private final String topic;
+    private final Value kind;
+
+    private SegmentSerializer(String topic, Value kind) {
         this.topic = topic;
-        this.overlay = overlay;
+        this.kind = kind;
     }
 
     public static SegmentSerializer labels(String topic) {
-        return new SegmentSerializer(topic, false);
+        return new SegmentSerializer(topic, Value.LABELS);
     }
 
     public static SegmentSerializer overlays(String topic) {
-        return new SegmentSerializer(topic, true);
+        return new SegmentSerializer(topic, Value.OVERLAY);
+    }
+
+    public static SegmentSerializer masks(String topic) {
+        return new SegmentSerializer(topic, Value.MASK);
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(SegmentRecord s, KafkaSinkContext context, Long timestamp) {
-        byte[] value = overlay ? s.overlayJpeg : s.labelsPng;
+        byte[] value = switch (kind) {
+            case LABELS -> s.labelsPng;
+            case OVERLAY -> s.overlayJpeg;
+            case MASK -> s.maskPng;
+        };
         if (value == null) {
-            throw new IllegalStateException("segment " + s + " has no " + (overlay ? "overlay" : "label map")
-                    + "; the job must produce overlays when an overlay topic is set");
+            String what = switch (kind) {
+                case LABELS -> "label map";
+                case OVERLAY -> "overlay";
+                case MASK -> "refined-pixel mask";
+            };
+            throw new IllegalStateException("segment " + s + " has no " + what + "; the job must produce "
+                    + what + "s when " + topic + " is among its sinks");
         }
         // The record timestamp is the capture time, unless Kafka would refuse it: a negative one
         // outright, one more than an hour ahead of the broker's clock by default

@@ -1,6 +1,7 @@
 package dev.sparseseg.job.stages;
 
 import dev.sparseseg.connectors.frame.Headers;
+import dev.sparseseg.connectors.frame.MaskPng;
 import dev.sparseseg.connectors.frame.Overlay;
 import dev.sparseseg.connectors.frame.PalettePng;
 import dev.sparseseg.connectors.frame.SegmentRecord;
@@ -22,7 +23,8 @@ import java.util.Locale;
 
 /**
  * Label maps to output records: a palette PNG (pixel = class id, palette = the segmenter
- * card's colours), optionally a JPEG overlay, and the headers of docs/design.md section 4.
+ * card's colours), optionally a JPEG overlay and a 1-bit PNG of the refined pixels
+ * ({@link MaskPng}), and the headers of docs/design.md section 4.
  * Frames a stage failed on, or that cannot be encoded, go to {@link DecodeFrames#DEAD_LETTERS}.
  */
 public final class EncodeSegments extends ProcessFunction<FrameInFlight, SegmentRecord> {
@@ -31,6 +33,7 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
 
     private final EngineSpec spec;
     private final boolean overlays;
+    private final boolean masks;
     private transient int[] palette;
     private transient String model;
     private transient Tally framesOut;
@@ -39,9 +42,11 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
     private transient SecondsHistogram stageTime;
     private transient StreamMetrics streams;
 
-    public EncodeSegments(EngineSpec spec, boolean overlays) {
+    /** @param masks encode the refined pixels, which {@link GatedFusionStage} then keeps for each frame */
+    public EncodeSegments(EngineSpec spec, boolean overlays, boolean masks) {
         this.spec = spec;
         this.overlays = overlays;
+        this.masks = masks;
     }
 
     @Override
@@ -87,6 +92,13 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
         s.labelsPng = PalettePng.encode(f.labels.labels(), s.width, s.height, palette);
         if (overlays) {
             s.overlayJpeg = Overlay.jpeg(f.frame.rgb(), f.labels.labels(), s.width, s.height, palette, OVERLAY_ALPHA);
+        }
+        if (masks) {
+            if (f.refinedMask == null) {
+                throw new IllegalStateException("no mask of the refined pixels: gated fusion must keep it when masks are published");
+            }
+            s.maskPng = MaskPng.encode(f.refinedMask, s.width, s.height);
+            f.refinedMask = null;
         }
         int refined = f.refinedPixels;
         long latencyMs = System.currentTimeMillis() - f.receivedMs;

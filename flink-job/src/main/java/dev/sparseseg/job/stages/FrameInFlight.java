@@ -33,6 +33,8 @@ public class FrameInFlight {
     public LabelMap labels;
     /** Pixels selected for refinement (kept after the selection itself is dropped). */
     public int refinedPixels;
+    /** Where refinement was spent, 1 bit per pixel ({@code MaskPng.pack}), when a sink publishes masks; else null. */
+    public byte[] refinedMask;
     /** Pixels a latency budget let this frame refine; -1 without one. */
     public long pixelBudget = -1;
 
@@ -63,6 +65,7 @@ public class FrameInFlight {
         selection = null;
         refined = null;
         labels = null;
+        refinedMask = null;
     }
 
     /** The dead letter of a failed frame: the bytes it arrived with and why. */

@@ -1,5 +1,6 @@
 package dev.sparseseg.job.stages;
 
+import dev.sparseseg.connectors.frame.MaskPng;
 import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.fuse.GatedEnsembler;
@@ -7,13 +8,18 @@ import dev.sparseseg.models.fuse.GatedEnsembler;
 /** Stage 4: the learned gate fuses coarse and refined logits into the full-resolution label map. */
 public final class GatedFusionStage extends ModelStage {
     private final boolean keepFrame;
+    private final boolean keepMask;
     private transient GatedEnsembler ensembler;
     private transient LatencyBudgets budget;
 
-    /** @param keepFrame pass the RGB frame on (overlays need it); otherwise it is not shipped to the encoder */
-    public GatedFusionStage(EngineSpec spec, boolean keepFrame) {
+    /**
+     * @param keepFrame pass the RGB frame on (overlays need it); otherwise it is not shipped to the encoder
+     * @param keepMask  pass on where refinement was spent, packed 1 bit per pixel ({@link FrameInFlight#refinedMask})
+     */
+    public GatedFusionStage(EngineSpec spec, boolean keepFrame, boolean keepMask) {
         super(spec, FrameInFlight.Stage.FUSE);
         this.keepFrame = keepFrame;
+        this.keepMask = keepMask;
     }
 
     @Override
@@ -41,6 +47,10 @@ public final class GatedFusionStage extends ModelStage {
             long[] ns = f.stageNs;
             budget.latency().record(ns[FrameInFlight.Stage.COARSE.ordinal()], ns[FrameInFlight.Stage.SELECT.ordinal()],
                     ns[FrameInFlight.Stage.REFINE.ordinal()], t1 - t0, System.nanoTime() - t1, f.refinedPixels);
+        }
+        if (keepMask) {
+            // The selection's pixel indices take 4 bytes each; the packed mask 1 bit per frame pixel.
+            f.refinedMask = MaskPng.pack(f.selection.pixels(), f.selection.count(), f.labels.width(), f.labels.height());
         }
         // The logits and selection are no longer needed: do not ship them further.
         f.logits = null;

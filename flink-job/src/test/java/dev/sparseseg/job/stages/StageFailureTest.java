@@ -76,7 +76,7 @@ class StageFailureTest {
         failed.fail("coarse", new IllegalStateException("session closed"));
 
         try (Models models = Models.load(SPEC.config());
-             var harness = ProcessFunctionTestHarnesses.forProcessFunction(new EncodeSegments(SPEC, false))) {
+             var harness = ProcessFunctionTestHarnesses.forProcessFunction(new EncodeSegments(SPEC, false, false))) {
             FrameInFlight good = selected(models, ImageFiles.decodeRgb(png, "val 0"), 8);
             good.refined = models.refiner().refine(good.frame, good.logits, good.selection);
             good.labels = models.ensembler().labels(good.logits, good.refined, models.ensembler().fuseLogits(good.refined));
