@@ -242,8 +242,9 @@ public final class SegmentationJob {
                             .name("kafka " + uri.overlayTopic()).uid(overlayUid).setParallelism(parallelism);
                 }
                 if (uri.maskTopic() != null) {
-                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.masks(uri.maskTopic()), kafkaProperties))
-                            .name("kafka " + uri.maskTopic()).uid("sink-kafka-" + uri.maskTopic()).setParallelism(parallelism);
+                    String maskUid = "sink-kafka-" + uri.maskTopic();
+                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.masks(uri.maskTopic()), s, maskUid))
+                            .name("kafka " + uri.maskTopic()).uid(maskUid).setParallelism(parallelism);
                 }
             }
             case DIR -> segments.sinkTo(new FolderSink(uri.dir())).name("folder " + uri.dir())
