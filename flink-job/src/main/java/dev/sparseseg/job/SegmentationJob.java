@@ -233,24 +233,27 @@ public final class SegmentationJob {
         int parallelism = s.parallelism();
         switch (uri.kind()) {
             case KAFKA -> {
-                String uid = "sink-kafka-" + uri.kafka().topic();
-                segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.labels(uri.kafka().topic()), s, uid))
-                        .name("kafka " + uri.kafka().topic()).uid(uid).setParallelism(parallelism);
+                String bootstrap = uri.kafka().bootstrapServers();
+                kafkaOut(segments, bootstrap, uri.kafka().topic(), SegmentSerializer.labels(uri.kafka().topic()), s);
                 if (uri.overlayTopic() != null) {
-                    String overlayUid = "sink-kafka-" + uri.overlayTopic();
-                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.overlays(uri.overlayTopic()), s, overlayUid))
-                            .name("kafka " + uri.overlayTopic()).uid(overlayUid).setParallelism(parallelism);
+                    kafkaOut(segments, bootstrap, uri.overlayTopic(), SegmentSerializer.overlays(uri.overlayTopic()), s);
                 }
                 if (uri.maskTopic() != null) {
-                    String maskUid = "sink-kafka-" + uri.maskTopic();
-                    segments.sinkTo(kafkaSink(uri.kafka().bootstrapServers(), SegmentSerializer.masks(uri.maskTopic()), s, maskUid))
-                            .name("kafka " + uri.maskTopic()).uid(maskUid).setParallelism(parallelism);
+                    kafkaOut(segments, bootstrap, uri.maskTopic(), SegmentSerializer.masks(uri.maskTopic()), s);
                 }
             }
             case DIR -> segments.sinkTo(new FolderSink(uri.dir())).name("folder " + uri.dir())
                     .uid("sink-dir-" + uri.dir()).setParallelism(parallelism);
             case DISCARD -> segments.sinkTo(new DiscardingSink<>()).name("discard").uid("sink-discard").setParallelism(parallelism);
         }
+    }
+
+    /** One Kafka output topic of the segmented frames; its uid also names its transactions. */
+    private static void kafkaOut(DataStream<SegmentRecord> segments, String bootstrap, String topic,
+                                 org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<SegmentRecord> serializer,
+                                 JobSettings s) {
+        String uid = "sink-kafka-" + topic;
+        segments.sinkTo(kafkaSink(bootstrap, serializer, s, uid)).name("kafka " + topic).uid(uid).setParallelism(s.parallelism());
     }
 
     private static void deadLetters(DataStream<DeadLetter> letters, JobSettings s) {
