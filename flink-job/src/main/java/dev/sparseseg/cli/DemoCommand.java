@@ -1,6 +1,5 @@
 package dev.sparseseg.cli;
 
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.connectors.kafka.FramePublisher;
 import dev.sparseseg.connectors.kafka.SegmentReceiver;
 import dev.sparseseg.connectors.source.FrameReader;
@@ -10,6 +9,7 @@ import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.job.metrics.LocalReporter;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import dev.sparseseg.models.eval.DatasetSplit;
 import dev.sparseseg.viewer.Legend;
 import dev.sparseseg.viewer.Viewer;

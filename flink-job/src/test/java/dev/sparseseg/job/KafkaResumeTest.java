@@ -1,7 +1,7 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
