@@ -4,7 +4,7 @@ import dev.sparseseg.connectors.kafka.FramePublisher;
 import dev.sparseseg.connectors.kafka.SegmentReceiver;
 import dev.sparseseg.connectors.source.FrameReader;
 import dev.sparseseg.connectors.source.FrameReaders;
-import dev.sparseseg.connectors.source.SourceUri;
+import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;

@@ -2,8 +2,8 @@ package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.kafka.KafkaLimits;
 import dev.sparseseg.connectors.kafka.KafkaClientProperties;
-import dev.sparseseg.connectors.source.SourceUri;
-import dev.sparseseg.job.io.SinkUri;
+import dev.sparseseg.connectors.uri.SinkUri;
+import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.models.image.ImageFiles;
 
 import java.util.ArrayList;
