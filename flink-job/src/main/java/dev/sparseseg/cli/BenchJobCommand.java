@@ -4,7 +4,6 @@ import dev.sparseseg.connectors.folder.FolderFrameReader;
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.PalettePng;
 import dev.sparseseg.connectors.frame.SegmentRecord;
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.models.engine.EngineConfig;
@@ -161,7 +160,7 @@ public final class BenchJobCommand implements Callable<Integer> {
         ARRIVALS.clear();
         HEADERS.clear();
         JobSettings s = new JobSettings(List.of("dir:" + folder + "#repeat=" + repeat), List.of("discard:"), "log",
-                EngineSpec.of(config), 1, refineParallelism, null, "sparseseg-bench").validate();
+                config, 1, refineParallelism, null, "sparseseg-bench").validate();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunCommand.localSlots(s));
         SegmentationJob.pipeline(env, s).sinkTo(new ArrivalSink()).name("arrivals");
         env.execute("SparseSeg bench-job");

@@ -5,7 +5,6 @@ import dev.sparseseg.connectors.kafka.SegmentReceiver;
 import dev.sparseseg.connectors.source.FrameReader;
 import dev.sparseseg.connectors.source.FrameReaders;
 import dev.sparseseg.connectors.uri.SourceUri;
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.job.metrics.LocalReporter;
@@ -89,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             settings = new JobSettings(List.of("kafka://" + bootstrap + "/" + FRAMES),
                     List.of("kafka://" + bootstrap + "/" + SEGMENTS + "#overlays=" + OVERLAYS + "&masks=" + MASKS), null,
-                    engine.spec(), parallelism, null, null, "sparseseg-demo").validate();
+                    engine.jobConfig(), parallelism, null, null, "sparseseg-demo").validate();
 
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webUiPort);
@@ -98,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
             SegmentationJob.build(env, settings);
             // Before the job: the viewer reads the topics from their end, so it must be there for the first frame.
             try (Viewer viewer = viewerPort < 0 ? null : new Viewer(bootstrap, OVERLAYS, SEGMENTS, MASKS, "127.0.0.1",
-                    viewerPort, Legend.load(engine.spec().config().modelsDir()), Map.of())) {
+                    viewerPort, Legend.load(engine.config().modelsDir()), Map.of())) {
                 JobClient job = env.executeAsync(SegmentationJob.NAME);
                 System.out.println("Kafka broker:  " + bootstrap + "  (input topic " + FRAMES + ", output " + SEGMENTS
                         + ", overlays " + OVERLAYS + ", refined-pixel masks " + MASKS + ", dead letters "

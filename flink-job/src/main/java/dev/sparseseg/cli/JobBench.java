@@ -5,7 +5,6 @@ import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.job.stages.FrameInFlight;
 import dev.sparseseg.connectors.kafka.FramePublisher;
 import dev.sparseseg.connectors.kafka.KafkaLimits;
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
@@ -162,7 +161,7 @@ final class JobBench implements AutoCloseable {
         broker.createTopic(in, options.parallelism);
         broker.createTopic(out, options.parallelism);
         String kafka = "kafka://" + broker.bootstrapServers() + "/";
-        JobSettings s = new JobSettings(List.of(kafka + in), List.of(kafka + out), null, EngineSpec.of(config),
+        JobSettings s = new JobSettings(List.of(kafka + in), List.of(kafka + out), null, config,
                 options.parallelism, null, null, "sparseseg-bench-" + name).validate();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunCommand.localSlots(s));
         SegmentationJob.build(env, s);

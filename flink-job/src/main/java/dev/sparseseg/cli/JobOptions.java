@@ -1,8 +1,8 @@
 package dev.sparseseg.cli;
 
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
+import dev.sparseseg.models.engine.EngineConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,7 +84,7 @@ public final class JobOptions {
         }
     }
 
-    public JobSettings settings(EngineSpec engine) {
+    public JobSettings settings(EngineConfig engine) {
         if (refineSlotGroup != null && refineParallelism == null) {
             throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
         }
