@@ -62,8 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the live viewer's web page, 0 = any free one, -1 = no viewer (default: ${DEFAULT-VALUE}).")
     int viewerPort;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of the stages (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    SharedOptions.Parallelism parallelism;
 
     @Option(names = "--keep-running", description = "Leave broker and job up after the replay (Ctrl-C stops).")
     boolean keepRunning;
@@ -84,11 +84,11 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort)) {
             String bootstrap = broker.bootstrapServers();
             for (String t : List.of(FRAMES, SEGMENTS, OVERLAYS, MASKS, JobSettings.DEFAULT_DEAD_LETTER_TOPIC)) {
-                broker.createTopic(t, parallelism);
+                broker.createTopic(t, parallelism.value);
             }
             settings = new JobSettings(List.of("kafka://" + bootstrap + "/" + FRAMES),
                     List.of("kafka://" + bootstrap + "/" + SEGMENTS + "#overlays=" + OVERLAYS + "&masks=" + MASKS), null,
-                    engine.jobConfig(), parallelism, null, null, "sparseseg-demo").validate();
+                    engine.jobConfig(), parallelism.value, null, null, "sparseseg-demo").validate();
 
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webUiPort);

@@ -2,14 +2,13 @@ package dev.sparseseg.cli;
 
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.runtime.Device;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
 
 /** Engine options shared by every command that segments frames. */
 public final class EngineOptions {
-    @Option(names = "--models", paramLabel = "DIR", description = "Directory of model cards and ONNX files (default: the bundled reference models).")
-    Path models;
+    @Mixin
+    SharedOptions.Models models;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
@@ -66,7 +65,7 @@ public final class EngineOptions {
             throw new IllegalArgumentException("sparse threads " + sparseThreads + " must be at least 1");
         }
         EngineConfig c = EngineConfig.defaults()
-                .withModelsDir(models)
+                .withModelsDir(models.dir)
                 .withDevice(Device.parse(device))
                 .withScale(scale)
                 .withThreshold(threshold)
