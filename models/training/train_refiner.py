@@ -2,7 +2,7 @@
 
 The backbone is frozen. For every train frame (and its mirror) the coarse logits at
 --scale are computed once; pixels whose coarse cell entropy exceeds --train-threshold
-are the training set, as in the paper. The threshold for inference is then chosen on
+are the training set, as in the paper (SparseRefine: docs/design.md section 2). The threshold for inference is then chosen on
 val by a sweep (see --sweep), which prints mIoU and refined fraction per threshold.
 
     /usr/bin/python3 models/training/train_refiner.py --backbone models/reference/segmenter.onnx --out RUN_REFINER

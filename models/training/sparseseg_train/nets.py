@@ -165,7 +165,8 @@ class LeanGatedEnsembler(nn.Module):
     """A learned per-pixel gate g in (0, 1) read off both logit vectors: fused = l2 + g (l1 - l2).
 
     Nine cheap graph operators on [N, C] rows, against GatedEnsembler's two LogSoftmax,
-    Softmax, Concat and fuser MLP; it scored as well on val (see the README).
+    Softmax, Concat and fuser MLP; it scored as well on val. It is the one shipped: see
+    models/reference/MODEL_CARD.md, section "ensembler.onnx (gated fusion)".
     """
 
     def __init__(self, num_classes=NUM_CLASSES, hidden=8):

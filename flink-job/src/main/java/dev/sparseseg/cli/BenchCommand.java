@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Modes to time: dense-full, dense-low, sparse, or none (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
-    Path json;
+    @Mixin
+    SharedOptions.Json json;
 
     @Option(names = "--job", description = "Also measure the streaming job end to end: JPEG frames into a Kafka topic, "
             + "the job, palette PNGs out of another; fps and latency.")
@@ -161,9 +160,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         root.put("resolutions", byResolution);
-        if (json != null) {
-            JsonReport.write(json, root);
-            System.out.println("wrote " + json);
+        if (json.file != null) {
+            JsonReport.write(json.file, root);
+            System.out.println("wrote " + json.file);
         }
         if (!allOut) {
             System.err.println("error: the job did not return every frame it was given (see frames in / out above)");

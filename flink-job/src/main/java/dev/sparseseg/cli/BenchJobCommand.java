@@ -4,7 +4,6 @@ import dev.sparseseg.connectors.folder.FolderFrameReader;
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.PalettePng;
 import dev.sparseseg.connectors.frame.SegmentRecord;
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.models.engine.EngineConfig;
@@ -55,9 +54,8 @@ public final class BenchJobCommand implements Callable<Integer> {
             + "taken within a round and the median printed (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--refine-parallelism", description = "Run the job with refinement split out at this "
-            + "parallelism, its own chain (default: everything chained, as run does by default).")
-    Integer refineParallelism;
+    @Mixin
+    SharedOptions.RefineParallelism refineParallelism;
 
     @Mixin
     EngineOptions engine;
@@ -98,7 +96,7 @@ public final class BenchJobCommand implements Callable<Integer> {
         }
         System.out.println("bare engine: decoded frames in, label maps out; bare loop: read file, decode, segment, "
                 + "encode PNG on one thread; job: dir source -> stages -> discard sink, parallelism 1"
-                + (refineParallelism == null ? ", chained" : ", refinement split out at parallelism " + refineParallelism));
+                + (refineParallelism.value == null ? ", chained" : ", refinement split out at parallelism " + refineParallelism.value));
         System.out.printf(Locale.ROOT, "median over %d rounds: job / bare engine %.1f%%, job / bare loop %.1f%%%n", rounds,
                 100 * Evaluation.median(vsEngine), 100 * Evaluation.median(vsLoop));
         return 0;
@@ -161,7 +159,7 @@ public final class BenchJobCommand implements Callable<Integer> {
         ARRIVALS.clear();
         HEADERS.clear();
         JobSettings s = new JobSettings(List.of("dir:" + folder + "#repeat=" + repeat), List.of("discard:"), "log",
-                EngineSpec.of(config), 1, refineParallelism, null, "sparseseg-bench").validate();
+                config, 1, refineParallelism.value, null, "sparseseg-bench").validate();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunCommand.localSlots(s));
         SegmentationJob.pipeline(env, s).sinkTo(new ArrivalSink()).name("arrivals");
         env.execute("SparseSeg bench-job");

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "consume", mixinStandardHelpOptions = true,
         description = "Save label maps (and overlays) from Kafka topics as files.")
 public final class ConsumeCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin
+    SharedOptions.Bootstrap bootstrap;
 
     @Option(names = "--topic", required = true, paramLabel = "T", description = "Topic to read, repeatable (e.g. segments, segments-overlay).")
     List<String> topics;
@@ -45,10 +45,10 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         KafkaClientProperties client = kafka.properties();
         // A refused login fails here, naming the broker; the consumer itself would wait silently.
-        KafkaAccessCheck.checkAll(List.of(bootstrap), client);
+        KafkaAccessCheck.checkAll(List.of(bootstrap.servers), client);
         long received = 0;
         long idleSince = System.nanoTime();
-        try (SegmentReceiver rx = new SegmentReceiver(bootstrap, topics, out, fromBeginning, client)) {
+        try (SegmentReceiver rx = new SegmentReceiver(bootstrap.servers, topics, out, fromBeginning, client)) {
             while (max == 0 || received < max) {
                 int n = rx.poll(Duration.ofMillis(500), r -> System.out.println(r.streamId() + " #" + r.seq() + " -> " + r.file()));
                 received += n;

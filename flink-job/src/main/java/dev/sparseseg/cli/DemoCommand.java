@@ -1,15 +1,14 @@
 package dev.sparseseg.cli;
 
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.connectors.kafka.FramePublisher;
 import dev.sparseseg.connectors.kafka.SegmentReceiver;
 import dev.sparseseg.connectors.source.FrameReader;
 import dev.sparseseg.connectors.source.FrameReaders;
-import dev.sparseseg.connectors.source.SourceUri;
-import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.job.metrics.LocalReporter;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import dev.sparseseg.models.eval.DatasetSplit;
 import dev.sparseseg.viewer.Legend;
 import dev.sparseseg.viewer.Viewer;
@@ -63,8 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the live viewer's web page, 0 = any free one, -1 = no viewer (default: ${DEFAULT-VALUE}).")
     int viewerPort;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of the stages (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    SharedOptions.Parallelism parallelism;
 
     @Option(names = "--keep-running", description = "Leave broker and job up after the replay (Ctrl-C stops).")
     boolean keepRunning;
@@ -85,11 +84,11 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort)) {
             String bootstrap = broker.bootstrapServers();
             for (String t : List.of(FRAMES, SEGMENTS, OVERLAYS, MASKS, JobSettings.DEFAULT_DEAD_LETTER_TOPIC)) {
-                broker.createTopic(t, parallelism);
+                broker.createTopic(t, parallelism.value);
             }
             settings = new JobSettings(List.of("kafka://" + bootstrap + "/" + FRAMES),
                     List.of("kafka://" + bootstrap + "/" + SEGMENTS + "#overlays=" + OVERLAYS + "&masks=" + MASKS), null,
-                    engine.spec(), parallelism, null, null, "sparseseg-demo").validate();
+                    engine.jobConfig(), parallelism.value, null, null, "sparseseg-demo").validate();
 
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webUiPort);
@@ -98,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
             SegmentationJob.build(env, settings);
             // Before the job: the viewer reads the topics from their end, so it must be there for the first frame.
             try (Viewer viewer = viewerPort < 0 ? null : new Viewer(bootstrap, OVERLAYS, SEGMENTS, MASKS, "127.0.0.1",
-                    viewerPort, Legend.load(engine.spec().config().modelsDir()), Map.of())) {
+                    viewerPort, Legend.load(engine.config().modelsDir()), Map.of())) {
                 JobClient job = env.executeAsync(SegmentationJob.NAME);
                 System.out.println("Kafka broker:  " + bootstrap + "  (input topic " + FRAMES + ", output " + SEGMENTS
                         + ", overlays " + OVERLAYS + ", refined-pixel masks " + MASKS + ", dead letters "

@@ -1,16 +1,14 @@
 package dev.sparseseg.cli;
 
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.runtime.Device;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
 
 /** Engine options shared by every command that segments frames. */
 public final class EngineOptions {
-    @Option(names = "--models", paramLabel = "DIR", description = "Directory of model cards and ONNX files (default: the bundled reference models).")
-    Path models;
+    @Mixin
+    SharedOptions.Models models;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
@@ -43,18 +41,31 @@ public final class EngineOptions {
             + "inference has the cores to itself, slower when decoding shares them (default: off).")
     boolean spin;
 
-    /** For the streaming job: threads not given are decided on each TaskManager, from its own cores and slots. */
-    public EngineSpec spec() {
-        EngineSpec s = EngineSpec.of(config());
+    /**
+     * For the streaming job, which ships it to its operators: the models directory absolute (it
+     * then means the same on a TaskManager whose working directory differs), and threads not
+     * given left at 0, so that each TaskManager decides them from its own cores and slots
+     * ({@link EngineConfig#forSlots}).
+     */
+    public EngineConfig jobConfig() {
+        EngineConfig c = config();
+        c = c.withModelsDir(c.modelsDir() == null ? null : c.modelsDir().toAbsolutePath());
         if (threads != null) {
-            return s;
+            return c;
         }
-        return s.withThreads(0, sparseThreads == null ? 0 : sparseThreads);
+        return c.withThreads(0).withSparseThreads(sparseThreads == null ? 0 : sparseThreads);
     }
 
     public EngineConfig config() {
+        // EngineConfig takes 0 (decided where the engine runs); on the command line a count is at least 1.
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("threads " + threads + " must be at least 1");
+        }
+        if (sparseThreads != null && sparseThreads < 1) {
+            throw new IllegalArgumentException("sparse threads " + sparseThreads + " must be at least 1");
+        }
         EngineConfig c = EngineConfig.defaults()
-                .withModelsDir(models)
+                .withModelsDir(models.dir)
                 .withDevice(Device.parse(device))
                 .withScale(scale)
                 .withThreshold(threshold)

@@ -34,8 +34,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions dataset;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
-    Path json;
+    @Mixin
+    SharedOptions.Json json;
 
     @Option(names = "--limit", defaultValue = "0", description = "Evaluate only the first N frames (0 = all).")
     int limit;
@@ -78,9 +78,9 @@ public final class EvalCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err, "eval", n);
             List<ModeReport> reports = Evaluation.run(ds, modes, models.classes(), limit, bar::update);
             System.out.print(ReportTable.format(reports, models.classNames()));
-            if (json != null) {
-                writeJson(json, models, point, ds.split(), n, reports);
-                System.out.println("wrote " + json);
+            if (json.file != null) {
+                writeJson(json.file, models, point, ds.split(), n, reports);
+                System.out.println("wrote " + json.file);
             }
             if (sweep != null) {
                 runSweep(models, ds, point, reports);

@@ -3,12 +3,11 @@ package dev.sparseseg.cli;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.job.stages.FrameInFlight;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.connectors.kafka.FramePublisher;
 import dev.sparseseg.connectors.kafka.KafkaLimits;
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.eval.Evaluation;
 import org.apache.flink.core.execution.JobClient;
@@ -18,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
@@ -68,9 +68,8 @@ final class JobBench implements AutoCloseable {
                 + "the broker takes them; unpaced, latency includes the queue in the input topic (default: ${DEFAULT-VALUE}).")
         double rate;
 
-        @Option(names = "--parallelism", defaultValue = "1",
-                description = "Parallelism of the job's stages and partitions of its topics (default: ${DEFAULT-VALUE}).")
-        int parallelism;
+        @Mixin
+        SharedOptions.Parallelism parallelism;
 
         @Option(names = "--job-timeout", defaultValue = "300", paramLabel = "S",
                 description = "Give up on a job run after this many seconds without a result (default: ${DEFAULT-VALUE}).")
@@ -80,11 +79,11 @@ final class JobBench implements AutoCloseable {
         public String toString() {
             return String.format(Locale.ROOT, "streams %s, %d timed frames per run after %d warm-up results, %s, "
                     + "parallelism %d; JPEG in, palette PNG out, in-process Kafka broker", streams, frames, warmup,
-                    rate > 0 ? rate + " frames/s per stream" : "unpaced", parallelism);
+                    rate > 0 ? rate + " frames/s per stream" : "unpaced", parallelism.value);
         }
 
         void validate() {
-            if (streams.stream().anyMatch(s -> s < 1) || frames < 1 || warmup < 1 || rate < 0 || parallelism < 1
+            if (streams.stream().anyMatch(s -> s < 1) || frames < 1 || warmup < 1 || rate < 0 || parallelism.value < 1
                     || timeoutSeconds < 1) {
                 throw new IllegalArgumentException("--streams, --job-frames, --job-warmup, --parallelism and --job-timeout "
                         + "must be at least 1, --rate at least 0");
@@ -148,7 +147,7 @@ final class JobBench implements AutoCloseable {
         m.put("frames", options.frames);
         m.put("warmup", options.warmup);
         m.put("rate_per_stream", options.rate);
-        m.put("parallelism", options.parallelism);
+        m.put("parallelism", options.parallelism.value);
         m.put("input", "JPEG (ImageIO, quality 0.75)");
         m.put("output", "palette PNG label maps");
         return m;
@@ -159,11 +158,11 @@ final class JobBench implements AutoCloseable {
         String name = resolution + "-s" + streams;
         String in = "frames-" + name;
         String out = "segments-" + name;
-        broker.createTopic(in, options.parallelism);
-        broker.createTopic(out, options.parallelism);
+        broker.createTopic(in, options.parallelism.value);
+        broker.createTopic(out, options.parallelism.value);
         String kafka = "kafka://" + broker.bootstrapServers() + "/";
-        JobSettings s = new JobSettings(List.of(kafka + in), List.of(kafka + out), null, EngineSpec.of(config),
-                options.parallelism, null, null, "sparseseg-bench-" + name).validate();
+        JobSettings s = new JobSettings(List.of(kafka + in), List.of(kafka + out), null, config,
+                options.parallelism.value, null, null, "sparseseg-bench-" + name).validate();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunCommand.localSlots(s));
         SegmentationJob.build(env, s);
 

@@ -1,8 +1,8 @@
 package dev.sparseseg.cli;
 
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
+import dev.sparseseg.models.engine.EngineConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,12 +28,11 @@ public final class JobOptions {
                     + "(default: frames-dlq on the first Kafka broker named, else log).")
     String deadLetters;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of the chained stages (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    SharedOptions.Parallelism parallelism;
 
-    @Option(names = "--refine-parallelism", paramLabel = "N",
-            description = "Split sparse refinement out of the chain with this parallelism (default: chained).")
-    Integer refineParallelism;
+    @Mixin
+    SharedOptions.RefineParallelism refineParallelism;
 
     @Option(names = "--refine-slot-group", paramLabel = "NAME",
             description = "Slot sharing group of the split-out refinement, e.g. one served by GPU TaskManagers.")
@@ -84,11 +83,11 @@ public final class JobOptions {
         }
     }
 
-    public JobSettings settings(EngineSpec engine) {
-        if (refineSlotGroup != null && refineParallelism == null) {
+    public JobSettings settings(EngineConfig engine) {
+        if (refineSlotGroup != null && refineParallelism.value == null) {
             throw new IllegalArgumentException("--refine-slot-group " + refineSlotGroup + " needs --refine-parallelism");
         }
-        return new JobSettings(sources, sinks, deadLetters, engine, parallelism, refineParallelism,
+        return new JobSettings(sources, sinks, deadLetters, engine, parallelism.value, refineParallelism.value,
                 refineSlotGroup, groupId, checkpointMs, refineGpus)
                 .withLimits(maxPixels, maxFrameBytes)
                 .withKafkaProperties(kafka.properties())

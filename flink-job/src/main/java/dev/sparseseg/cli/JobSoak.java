@@ -1,12 +1,12 @@
 package dev.sparseseg.cli;
 
 import dev.sparseseg.connectors.frame.FrameRecord;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.connectors.kafka.FramePublisher;
 import dev.sparseseg.connectors.kafka.KafkaLimits;
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
+import dev.sparseseg.models.engine.EngineConfig;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,7 +38,7 @@ final class JobSoak {
     }
 
     /** Returns 0 when every record came back, as a segment or (the broken ones) as a dead letter. */
-    static int run(byte[][] jpegs, int frames, int badEvery, int every, EngineSpec engine) throws Exception {
+    static int run(byte[][] jpegs, int frames, int badEvery, int every, EngineConfig engine) throws Exception {
         List<BadFrames.Bad> bad = BadFrames.of(jpegs[0]);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0)) {
             String dlq = JobSettings.DEFAULT_DEAD_LETTER_TOPIC;

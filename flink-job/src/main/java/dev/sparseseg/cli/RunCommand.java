@@ -32,7 +32,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobSettings s = job.settings(engine.spec());
+        JobSettings s = job.settings(engine.jobConfig());
         Configuration conf = localSlots(s);
         int metricsPort = LocalReporter.enable(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -75,7 +75,7 @@ public final class SoakCommand implements Callable<Integer> {
             for (int i = 0; i < jpegs.length; i++) {
                 jpegs[i] = Jpeg.encode(decoded[i].rgb(), decoded[i].width(), decoded[i].height());
             }
-            return JobSoak.run(jpegs, frames, badEvery, every, engine.spec());
+            return JobSoak.run(jpegs, frames, badEvery, every, engine.jobConfig());
         }
         try (Models models = Models.load(engine.config())) {
             Segmenter sparse = models.sparse();

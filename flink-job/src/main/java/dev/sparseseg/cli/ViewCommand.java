@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -18,8 +17,8 @@ import java.util.concurrent.Callable;
 public final class ViewCommand implements Callable<Integer> {
     static final int DEFAULT_PORT = 8090;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin
+    SharedOptions.Bootstrap bootstrap;
 
     @Option(names = "--topic", defaultValue = "segments-overlay", paramLabel = "T",
             description = "Topic of the JPEG overlays, the sink's #overlays=T (default: ${DEFAULT-VALUE}).")
@@ -40,9 +39,9 @@ public final class ViewCommand implements Callable<Integer> {
             description = "Address to listen on; 0.0.0.0 shows the page to other machines (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--models", paramLabel = "DIR",
-            description = "Models folder whose segmenter card names the classes (default: the bundled reference models).")
-    Path models;
+    /** Whose segmenter card names the classes. */
+    @Mixin
+    SharedOptions.Models models;
 
     @Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
@@ -53,10 +52,10 @@ public final class ViewCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port " + port + " must be between 0 and 65535");
         }
         KafkaClientProperties client = kafka.properties();
-        KafkaAccessCheck.checkAll(List.of(bootstrap), client);
-        try (Viewer viewer = new Viewer(bootstrap, overlayTopic, off(labelTopic), off(maskTopic), host, port,
-                Legend.load(models), client)) {
-            System.out.println("Viewer: " + viewer.url() + "  (overlays from " + overlayTopic + " on " + bootstrap + "; Ctrl-C stops)");
+        KafkaAccessCheck.checkAll(List.of(bootstrap.servers), client);
+        try (Viewer viewer = new Viewer(bootstrap.servers, overlayTopic, off(labelTopic), off(maskTopic), host, port,
+                Legend.load(models.dir), client)) {
+            System.out.println("Viewer: " + viewer.url() + "  (overlays from " + overlayTopic + " on " + bootstrap.servers + "; Ctrl-C stops)");
             Thread.currentThread().join();
         }
         return 0;

@@ -2,8 +2,9 @@ package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.kafka.KafkaLimits;
 import dev.sparseseg.connectors.kafka.KafkaClientProperties;
-import dev.sparseseg.connectors.source.SourceUri;
-import dev.sparseseg.job.io.SinkUri;
+import dev.sparseseg.connectors.uri.SinkUri;
+import dev.sparseseg.connectors.uri.SourceUri;
+import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.image.ImageFiles;
 
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import java.util.Set;
  *                          before anything is allocated for them
  * @param maxFrameBytes     larger input records are dead letters, not decoded
  */
-public record JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
+public record JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineConfig engine,
                           int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
                           long checkpointMs, double refineGpus, Map<String, String> kafkaProperties,
                           Delivery delivery, long maxPixels, long maxFrameBytes) {
@@ -69,7 +70,7 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
     }
 
     /** With default Kafka client settings, delivery and pixel limit. */
-    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
+    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineConfig engine,
                        int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
                        long checkpointMs, double refineGpus) {
         this(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup, kafkaGroupId,
@@ -93,14 +94,14 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
     }
 
     /** With the default checkpoint interval. */
-    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
+    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineConfig engine,
                        int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId) {
         this(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup, kafkaGroupId,
                 DEFAULT_CHECKPOINT_MS, 0);
     }
 
     /** Without GPU slots. */
-    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineSpec engine,
+    public JobSettings(List<String> sources, List<String> sinks, String deadLetters, EngineConfig engine,
                        int parallelism, Integer refineParallelism, String refineSlotGroup, String kafkaGroupId,
                        long checkpointMs) {
         this(sources, sinks, deadLetters, engine, parallelism, refineParallelism, refineSlotGroup, kafkaGroupId,
@@ -146,7 +147,7 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
         if (checkpointMs < 0) {
             throw new IllegalArgumentException("checkpoint interval " + checkpointMs + " ms must be >= 0 (0 = off)");
         }
-        engine.config();
+        engine.validate();
         return this;
     }
 

@@ -11,10 +11,10 @@ import dev.sparseseg.connectors.kafka.KafkaLimits;
 import dev.sparseseg.connectors.kafka.SegmentSerializer;
 import dev.sparseseg.connectors.sink.FolderSink;
 import dev.sparseseg.connectors.source.FrameSource;
-import dev.sparseseg.connectors.source.KafkaAddress;
-import dev.sparseseg.connectors.source.SourceUri;
+import dev.sparseseg.connectors.uri.KafkaAddress;
+import dev.sparseseg.connectors.uri.SinkUri;
+import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.job.io.DeadLetterLog;
-import dev.sparseseg.job.io.SinkUri;
 import dev.sparseseg.job.stages.CoarseInferenceStage;
 import dev.sparseseg.job.stages.DecodeFrames;
 import dev.sparseseg.job.stages.EncodeSegments;
@@ -23,6 +23,7 @@ import dev.sparseseg.job.stages.FrameInFlight;
 import dev.sparseseg.job.stages.GatedFusionStage;
 import dev.sparseseg.job.stages.ImageDecoder;
 import dev.sparseseg.job.stages.SparseRefinementStage;
+import dev.sparseseg.models.engine.EngineConfig;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.configuration.Configuration;
@@ -126,7 +127,7 @@ public final class SegmentationJob {
         s.validate();
         // Refused credentials fail here, naming the broker; in the job, Kafka's clients would retry forever.
         KafkaAccessCheck.checkAll(s.kafkaBootstrapServers(), s.kafkaProperties());
-        EngineSpec engine = s.engine();
+        EngineConfig engine = s.engine();
         env.getConfig().enableObjectReuse();
         // Operators without an explicit parallelism (dead letters) must fit the same slots.
         env.setParallelism(s.parallelism());

@@ -1,6 +1,5 @@
 package dev.sparseseg.cli;
 
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.models.engine.EngineConfig;
@@ -35,16 +34,16 @@ class JobOptionsTest {
 
     @Test
     void deliveryDefaultsToAtLeastOnce() {
-        assertEquals(JobSettings.Delivery.AT_LEAST_ONCE, parse().settings(EngineSpec.of(EngineConfig.defaults())).delivery());
+        assertEquals(JobSettings.Delivery.AT_LEAST_ONCE, parse().settings(EngineConfig.defaults()).delivery());
         assertEquals(JobSettings.Delivery.EXACTLY_ONCE,
-                parse("--delivery", "exactly-once").settings(EngineSpec.of(EngineConfig.defaults())).delivery());
+                parse("--delivery", "exactly-once").settings(EngineConfig.defaults()).delivery());
     }
 
     @Test
     void exactlyOnceNeedsCheckpoints() {
         assertThrows(IllegalArgumentException.class,
-                () -> parse("--delivery", "exactly-once", "--checkpoint-interval", "0").settings(EngineSpec.of(EngineConfig.defaults())));
-        assertThrows(IllegalArgumentException.class, () -> parse("--delivery", "once").settings(EngineSpec.of(EngineConfig.defaults())));
+                () -> parse("--delivery", "exactly-once", "--checkpoint-interval", "0").settings(EngineConfig.defaults()));
+        assertThrows(IllegalArgumentException.class, () -> parse("--delivery", "once").settings(EngineConfig.defaults()));
     }
 
     @Test
@@ -58,7 +57,7 @@ class JobOptionsTest {
 
     @Test
     void theJobBoundsItsRestartsUnlessTheConfigurationNamesAStrategy() {
-        JobSettings s = parse().settings(EngineSpec.of(EngineConfig.defaults()));
+        JobSettings s = parse().settings(EngineConfig.defaults());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         SegmentationJob.build(env, s);
         assertEquals("exponential-delay", env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));

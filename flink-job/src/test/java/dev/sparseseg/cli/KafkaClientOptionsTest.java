@@ -1,6 +1,5 @@
 package dev.sparseseg.cli;
 
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.models.engine.EngineConfig;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,7 @@ class KafkaClientOptionsTest {
         new CommandLine(run).parseArgs("--source", "kafka://h:9092/frames#start=latest", "--sink", "kafka://h:9092/segments",
                 "--kafka-properties", file.toString(), "--kafka-property", "sasl.mechanism=PLAIN",
                 "--kafka-property", "sasl.jaas.config=" + JAAS);
-        JobSettings s = run.job.settings(EngineSpec.of(EngineConfig.defaults()));
+        JobSettings s = run.job.settings(EngineConfig.defaults());
         assertEquals(Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "client.id", "file",
                 "sasl.jaas.config", JAAS), s.kafkaProperties());
         assertFalse(s.toString().contains("pw-from-cli"), s.toString());
@@ -44,7 +43,7 @@ class KafkaClientOptionsTest {
         RunCommand run = new RunCommand();
         new CommandLine(run).parseArgs("--source", "kafka://h:9092/frames", "--sink", "discard:",
                 "--kafka-property", "security.protocol");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.job.settings(EngineSpec.of(EngineConfig.defaults())));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.job.settings(EngineConfig.defaults()));
         assertTrue(e.getMessage().contains("'security.protocol' is not KEY=VALUE"), e.getMessage());
 
         Path missing = tmp.resolve("missing.properties");

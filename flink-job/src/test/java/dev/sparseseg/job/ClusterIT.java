@@ -2,7 +2,7 @@ package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.Jpeg;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import dev.sparseseg.models.eval.UpscaledFrames;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;

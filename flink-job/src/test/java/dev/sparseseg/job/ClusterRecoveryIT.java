@@ -1,8 +1,8 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.connectors.kafka.KafkaLimits;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -48,7 +48,7 @@ class DropOldestTest {
     private static List<SegmentRecord> run(String source) throws Exception {
         CollectSink.clear();
         JobSettings s = new JobSettings(List.of(source), List.of("discard:"), "log",
-                EngineSpec.of(EngineConfig.defaults().withThreads(1)), 1, null, null, "test").validate();
+                EngineConfig.defaults().withThreads(1), 1, null, null, "test").validate();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SegmentationJob.pipeline(env, s).sinkTo(new CollectSink());
         env.execute("drop-oldest test");

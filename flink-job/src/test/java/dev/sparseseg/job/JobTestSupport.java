@@ -39,7 +39,7 @@ final class JobTestSupport {
     }
 
     static JobSettings settings(List<String> sources, List<String> sinks, String deadLetters, int parallelism) {
-        return new JobSettings(sources, sinks, deadLetters, EngineSpec.of(engine()), parallelism, null, null,
+        return new JobSettings(sources, sinks, deadLetters, engine(), parallelism, null, null,
                 "sparseseg-test-" + UUID.randomUUID());
     }
 

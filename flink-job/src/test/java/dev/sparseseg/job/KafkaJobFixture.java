@@ -1,6 +1,6 @@
 package dev.sparseseg.job;
 
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,7 +1,7 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -54,7 +54,7 @@ class KafkaResumeTest {
         StreamExecutionEnvironment env = JobTestSupport.localEnv(1);
         String kafka = "kafka://" + broker.bootstrapServers() + "/";
         SegmentationJob.build(env, new JobSettings(List.of(kafka + FRAMES), List.of(kafka + SEGMENTS), null,
-                EngineSpec.of(JobTestSupport.engine()), 1, null, null, GROUP, 500));
+                JobTestSupport.engine(), 1, null, null, GROUP, 500));
         return env.executeAsync(SegmentationJob.NAME);
     }
 

@@ -1,8 +1,8 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.connectors.kafka.KafkaLimits;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -1,7 +1,7 @@
 package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;

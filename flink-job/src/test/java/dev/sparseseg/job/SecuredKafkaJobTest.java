@@ -2,10 +2,10 @@ package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.PalettePng;
-import dev.sparseseg.connectors.kafka.EmbeddedKafkaBroker;
 import dev.sparseseg.connectors.kafka.KafkaAccessCheck.KafkaAccessException;
 import dev.sparseseg.connectors.kafka.KafkaClientProperties;
 import dev.sparseseg.connectors.kafka.SegmentReceiver;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

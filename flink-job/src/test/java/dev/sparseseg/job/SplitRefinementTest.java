@@ -54,7 +54,7 @@ class SplitRefinementTest {
     private static List<SegmentRecord> run(List<String> sources, Integer refineParallelism, String group) throws Exception {
         CollectSink.clear();
         JobSettings s = new JobSettings(sources, List.of("discard:"), "log",
-                EngineSpec.of(EngineConfig.defaults().withThreads(1)), 1, refineParallelism, group, "test").validate();
+                EngineConfig.defaults().withThreads(1), 1, refineParallelism, group, "test").validate();
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 3);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * All CamVid val frames through the three modes with the bundled models. Floors sit a
- * little under the measured figures (README), so a broken stage or model fails here;
- * the issue's targets themselves are checked by `./sparseseg eval`, not by a timed test.
+ * little under the measured figures (docs/benchmarks.md, section "CamVid at 480x360"), so a
+ * broken stage or model fails here; the issue's targets themselves are checked by
+ * `./sparseseg eval`, not by a timed test.
  */
 class EndToEndValTest {
     // Measured with the bundled models at 480x360: dense-full 64.52, dense-low 60.37, sparse 62.99.

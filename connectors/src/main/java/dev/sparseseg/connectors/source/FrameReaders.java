@@ -1,6 +1,7 @@
 package dev.sparseseg.connectors.source;
 
 import dev.sparseseg.connectors.folder.FolderFrameReader;
+import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.connectors.video.Camera;
 import dev.sparseseg.connectors.video.LatestFrameReader;
 import dev.sparseseg.connectors.video.VideoFrameReader;

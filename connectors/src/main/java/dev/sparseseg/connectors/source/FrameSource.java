@@ -2,6 +2,7 @@ package dev.sparseseg.connectors.source;
 
 import dev.sparseseg.connectors.frame.FrameDecoder;
 import dev.sparseseg.connectors.frame.FrameRecord;
+import dev.sparseseg.connectors.uri.SourceUri;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;

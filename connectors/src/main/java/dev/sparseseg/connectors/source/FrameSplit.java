@@ -1,5 +1,6 @@
 package dev.sparseseg.connectors.source;
 
+import dev.sparseseg.connectors.uri.SourceUri;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**

@@ -1,6 +1,7 @@
 package dev.sparseseg.connectors.kafka;
 
 import dev.sparseseg.connectors.kafka.KafkaAccessCheck.KafkaAccessException;
+import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,14 @@
 package dev.sparseseg.job.stages;
 
-import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
 
 /** Stage 1: the segmenter on the frame shrunk to the coarse scale of its size's operating point. */
 public final class CoarseInferenceStage extends ModelStage {
     private transient Models models;
 
-    public CoarseInferenceStage(EngineSpec spec) {
-        super(spec, FrameInFlight.Stage.COARSE);
+    public CoarseInferenceStage(EngineConfig engine) {
+        super(engine, FrameInFlight.Stage.COARSE);
     }
 
     @Override

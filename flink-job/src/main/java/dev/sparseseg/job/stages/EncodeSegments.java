@@ -5,7 +5,6 @@ import dev.sparseseg.connectors.frame.MaskPng;
 import dev.sparseseg.connectors.frame.Overlay;
 import dev.sparseseg.connectors.frame.PalettePng;
 import dev.sparseseg.connectors.frame.SegmentRecord;
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.metrics.JobMetrics;
 import dev.sparseseg.job.metrics.SecondsHistogram;
 import dev.sparseseg.job.metrics.StreamMetrics;
@@ -31,7 +30,7 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
     private static final Logger LOG = LoggerFactory.getLogger(EncodeSegments.class);
     static final double OVERLAY_ALPHA = 0.5;
 
-    private final EngineSpec spec;
+    private final EngineConfig engine;
     private final boolean overlays;
     private final boolean masks;
     private transient int[] palette;
@@ -43,16 +42,15 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
     private transient StreamMetrics streams;
 
     /** @param masks encode the refined pixels, which {@link GatedFusionStage} then keeps for each frame */
-    public EncodeSegments(EngineSpec spec, boolean overlays, boolean masks) {
-        this.spec = spec;
+    public EncodeSegments(EngineConfig engine, boolean overlays, boolean masks) {
+        this.engine = engine;
         this.overlays = overlays;
         this.masks = masks;
     }
 
     @Override
     public void open(OpenContext ctx) {
-        EngineConfig c = spec.config();
-        ModelSource src = c.modelsDir() == null ? ModelSource.bundled() : ModelSource.directory(c.modelsDir());
+        ModelSource src = engine.modelsDir() == null ? ModelSource.bundled() : ModelSource.directory(engine.modelsDir());
         ModelCard card = src.card(EngineConfig.SEGMENTER);
         palette = card.palette();
         model = card.name;

@@ -1,8 +1,8 @@
 package dev.sparseseg.job.stages;
 
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.metrics.JobMetrics;
 import dev.sparseseg.models.coarse.GridMapping;
+import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.select.LatencyBudget;
 import org.apache.flink.metrics.Counter;
@@ -19,8 +19,8 @@ public final class EntropySelectionStage extends ModelStage {
     private transient Counter pixelsRefined;
     private transient volatile double refinedFraction;
 
-    public EntropySelectionStage(EngineSpec spec) {
-        super(spec, FrameInFlight.Stage.SELECT);
+    public EntropySelectionStage(EngineConfig engine) {
+        super(engine, FrameInFlight.Stage.SELECT);
     }
 
     @Override

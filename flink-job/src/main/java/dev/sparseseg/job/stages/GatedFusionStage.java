@@ -1,7 +1,7 @@
 package dev.sparseseg.job.stages;
 
 import dev.sparseseg.connectors.frame.MaskPng;
-import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.fuse.GatedEnsembler;
 
@@ -16,8 +16,8 @@ public final class GatedFusionStage extends ModelStage {
      * @param keepFrame pass the RGB frame on (overlays need it); otherwise it is not shipped to the encoder
      * @param keepMask  pass on where refinement was spent, packed 1 bit per pixel ({@link FrameInFlight#refinedMask})
      */
-    public GatedFusionStage(EngineSpec spec, boolean keepFrame, boolean keepMask) {
-        super(spec, FrameInFlight.Stage.FUSE);
+    public GatedFusionStage(EngineConfig engine, boolean keepFrame, boolean keepMask) {
+        super(engine, FrameInFlight.Stage.FUSE);
         this.keepFrame = keepFrame;
         this.keepMask = keepMask;
     }

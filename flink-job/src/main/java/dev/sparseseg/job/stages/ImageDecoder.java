@@ -51,7 +51,7 @@ public final class ImageDecoder implements FrameDecoder {
      * does nothing else (image folders; cameras and video files deliver RGB already): decoding
      * then takes only the core time inference leaves instead of delaying its parallel
      * operators, which is what kept the job below 90% of the bare engine at two threads (see
-     * the README's throughput section). On a machine saturated by other work, such a source
+     * docs/benchmarks.md, section "The job against the bare engine"). On a machine saturated by other work, such a source
      * reads only when a core is free. Not for a thread that also runs inference (Kafka sources
      * decode in the task's thread): it would gain nothing by waiting, and under load the decode
      * could starve behind other subtasks' inference. The thread ends after 2 s without work.

@@ -1,8 +1,8 @@
 package dev.sparseseg.job.stages;
 
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.job.metrics.JobMetrics;
 import dev.sparseseg.job.metrics.SecondsHistogram;
+import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -23,14 +23,14 @@ abstract class ModelStage extends RichMapFunction<FrameInFlight, FrameInFlight> 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStage.class);
     static final String MODELS = "models";
 
-    private final EngineSpec spec;
+    private final EngineConfig engine;
     private final FrameInFlight.Stage stage;
     private transient String modelsKey;
     private transient Counter failures;
     private transient SecondsHistogram stageTime;
 
-    ModelStage(EngineSpec spec, FrameInFlight.Stage stage) {
-        this.spec = spec;
+    ModelStage(EngineConfig engine, FrameInFlight.Stage stage) {
+        this.engine = engine;
         this.stage = stage;
     }
 
@@ -41,7 +41,7 @@ abstract class ModelStage extends RichMapFunction<FrameInFlight, FrameInFlight> 
         modelsKey = PipelineShared.chainKey(getRuntimeContext(), MODELS);
         failures = JobMetrics.of(getRuntimeContext()).counter("frames_failed_total");
         stageTime = JobMetrics.seconds(JobMetrics.of(getRuntimeContext()), JobMetrics.STAGE_SECONDS);
-        init(PipelineShared.acquire(modelsKey, () -> Models.load(spec.config(slots))));
+        init(PipelineShared.acquire(modelsKey, () -> Models.load(engine.forSlots(slots))));
     }
 
     /** Builds the stage object from the pipeline's models. */

@@ -1,6 +1,6 @@
 package dev.sparseseg.job.stages;
 
-import dev.sparseseg.job.EngineSpec;
+import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.refine.SparseRefiner;
 
@@ -8,8 +8,8 @@ import dev.sparseseg.models.refine.SparseRefiner;
 public final class SparseRefinementStage extends ModelStage {
     private transient SparseRefiner refiner;
 
-    public SparseRefinementStage(EngineSpec spec) {
-        super(spec, FrameInFlight.Stage.REFINE);
+    public SparseRefinementStage(EngineConfig engine) {
+        super(engine, FrameInFlight.Stage.REFINE);
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.sparseseg.connectors.frame.DeadLetter;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.SegmentRecord;
-import dev.sparseseg.job.EngineSpec;
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.image.ImageFiles;
@@ -34,16 +33,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * harness.
  */
 class StageFailureTest {
-    private static final EngineSpec SPEC = EngineSpec.of(EngineConfig.defaults().withThreads(1));
+    private static final EngineConfig ENGINE = EngineConfig.defaults().withThreads(1);
 
     @Test
     void aFrameTheRefinerThrowsOnIsMarkedFailedAndTheNextFrameIsRefined() throws Exception {
         byte[] png = ImageDecoderTest.firstValFrame();
         RgbFrame small = ImageFiles.decodeRgb(png, "val 0");
         RgbFrame large = new RgbFrame(small.width() * 2, small.height() * 2, new byte[small.width() * small.height() * 12]);
-        try (Models models = Models.load(SPEC.config());
+        try (Models models = Models.load(ENGINE);
              OneInputStreamOperatorTestHarness<FrameInFlight, FrameInFlight> harness =
-                     new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new SparseRefinementStage(SPEC)))) {
+                     new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new SparseRefinementStage(ENGINE)))) {
             harness.open();
             // The selection of a frame twice the size: its pixels lie outside the frame the refiner is given.
             FrameInFlight broken = selected(models, large, 1);
@@ -75,8 +74,8 @@ class StageFailureTest {
         FrameInFlight failed = FrameInFlight.of(r, new RgbFrame(r.width, r.height, r.data));
         failed.fail("coarse", new IllegalStateException("session closed"));
 
-        try (Models models = Models.load(SPEC.config());
-             var harness = ProcessFunctionTestHarnesses.forProcessFunction(new EncodeSegments(SPEC, false, false))) {
+        try (Models models = Models.load(ENGINE);
+             var harness = ProcessFunctionTestHarnesses.forProcessFunction(new EncodeSegments(ENGINE, false, false))) {
             FrameInFlight good = selected(models, ImageFiles.decodeRgb(png, "val 0"), 8);
             good.refined = models.refiner().refine(good.frame, good.logits, good.selection);
             good.labels = models.ensembler().labels(good.logits, good.refined, models.ensembler().fuseLogits(good.refined));

@@ -2,19 +2,24 @@ package dev.sparseseg.models.engine;
 
 import dev.sparseseg.models.runtime.Device;
 
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Every engine setting in one typed place. {@code null} scale/threshold mean "what the
- * refiner's card says"; {@link #validate()} names the bad value.
+ * refiner's card says"; {@link #validate()} names the bad value. Serializable: it is what the
+ * streaming job ships to its operators, which load their models with it on the TaskManager.
  *
- * @param modelsDir directory of cards and ONNX files; null = the bundled reference models
+ * @param models    directory of cards and ONNX files as a string (a {@link Path} is not
+ *                  serializable; {@link #modelsDir()} gives the path); null = the bundled reference models
  * @param device    cpu or cuda[:N]
- * @param threads   ONNX Runtime intra-op threads of the segmenter (dense inference)
+ * @param threads   ONNX Runtime intra-op threads of the segmenter (dense inference); 0 = decided
+ *                  where the engine runs: the process's cores shared among its slots ({@link #forSlots(int)};
+ *                  a Flink TaskManager's slots, one elsewhere)
  * @param sparseThreads intra-op threads of the refiner and ensembler; as many as the segmenter's
  *                  by default (with threads sleeping between operators, 2 threads beat 1 on
- *                  their [N, C] rows; with spinning threads 1 was faster)
+ *                  their [N, C] rows; with spinning threads 1 was faster); 0 = as many as the segmenter's
  * @param scale     coarse input scale in (0, 1]
  * @param threshold entropy threshold (nats) for selection
  * @param budget    most pixels refined per frame, 0 = unlimited
@@ -25,8 +30,9 @@ import java.nio.file.Path;
  * @param latencyBudgetMs time per frame that sparse refinement fits into (the most uncertain
  *                  pixels that fit are refined, at the cost measured as it runs); 0 = none
  */
-public record EngineConfig(Path modelsDir, Device device, int threads, int sparseThreads, Double scale,
-                           Double threshold, int budget, Integer gridFactor, boolean spin, double latencyBudgetMs) {
+public record EngineConfig(String models, Device device, int threads, int sparseThreads, Double scale,
+                           Double threshold, int budget, Integer gridFactor, boolean spin, double latencyBudgetMs)
+        implements Serializable {
 
     public static final String SEGMENTER = "segmenter";
     public static final String REFINER = "refiner";
@@ -37,58 +43,74 @@ public record EngineConfig(Path modelsDir, Device device, int threads, int spars
         return new EngineConfig(null, Device.CPU, cores, cores, null, null, 0, null, false, 0);
     }
 
+    /** The directory of cards and ONNX files; null = the bundled reference models. */
+    public Path modelsDir() {
+        return models == null ? null : Path.of(models);
+    }
+
     public EngineConfig withModelsDir(Path dir) {
-        return new EngineConfig(dir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
+        return new EngineConfig(dir == null ? null : dir.toString(), device, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withDevice(Device d) {
-        return new EngineConfig(modelsDir, d, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
+        return new EngineConfig(models, d, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withThreads(int t) {
-        return new EngineConfig(modelsDir, device, t, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
+        return new EngineConfig(models, device, t, sparseThreads, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withSparseThreads(int t) {
-        return new EngineConfig(modelsDir, device, threads, t, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
+        return new EngineConfig(models, device, threads, t, scale, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withScale(Double s) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, s, threshold, budget, gridFactor, spin, latencyBudgetMs);
+        return new EngineConfig(models, device, threads, sparseThreads, s, threshold, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withThreshold(Double t) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, t, budget, gridFactor, spin, latencyBudgetMs);
+        return new EngineConfig(models, device, threads, sparseThreads, scale, t, budget, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withBudget(int b) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, b, gridFactor, spin, latencyBudgetMs);
+        return new EngineConfig(models, device, threads, sparseThreads, scale, threshold, b, gridFactor, spin, latencyBudgetMs);
     }
 
     public EngineConfig withGridFactor(Integer k) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, k, spin, latencyBudgetMs);
+        return new EngineConfig(models, device, threads, sparseThreads, scale, threshold, budget, k, spin, latencyBudgetMs);
     }
 
     public EngineConfig withSpin(boolean on) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, on, latencyBudgetMs);
+        return new EngineConfig(models, device, threads, sparseThreads, scale, threshold, budget, gridFactor, on, latencyBudgetMs);
     }
 
     public EngineConfig withLatencyBudgetMs(double ms) {
-        return new EngineConfig(modelsDir, device, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, ms);
+        return new EngineConfig(models, device, threads, sparseThreads, scale, threshold, budget, gridFactor, spin, ms);
+    }
+
+    /**
+     * The config for a process with {@code slots} slots (a Flink TaskManager's; 1 elsewhere):
+     * threads 0 become the process's cores shared among its slots (at least 1), sparse threads 0
+     * as many as the segmenter's. Validated.
+     */
+    public EngineConfig forSlots(int slots) {
+        int perSlot = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, slots));
+        int t = threads > 0 ? threads : perSlot;
+        return withThreads(t).withSparseThreads(sparseThreads > 0 ? sparseThreads : t).validate();
     }
 
     public EngineConfig validate() {
-        if (modelsDir != null && !Files.isDirectory(modelsDir)) {
-            throw new IllegalArgumentException("models directory " + modelsDir + " does not exist");
+        if (models != null && !Files.isDirectory(modelsDir())) {
+            throw new IllegalArgumentException("models directory " + models + " does not exist");
         }
         if (device == null) {
             throw new IllegalArgumentException("device is not set (cpu, cuda or cuda:N)");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads " + threads + " must be at least 1");
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads " + threads + " must be >= 0 (0 = decided where the engine runs)");
         }
-        if (sparseThreads < 1) {
-            throw new IllegalArgumentException("sparse threads " + sparseThreads + " must be at least 1");
+        if (sparseThreads < 0) {
+            throw new IllegalArgumentException("sparse threads " + sparseThreads + " must be >= 0 (0 = as many as the segmenter's)");
         }
         if (scale != null && !(scale > 0 && scale <= 1)) {
             throw new IllegalArgumentException("scale " + scale + " must be in (0, 1]");

@@ -40,8 +40,9 @@ public final class Models implements AutoCloseable {
         this.points = OperatingPoint.of(refiner.card()).stream().map(p -> p.override(config)).toList();
     }
 
+    /** Loads the models of {@code config}; threads it leaves at 0 are all this process's cores ({@link EngineConfig#forSlots}). */
     public static Models load(EngineConfig config) {
-        config.validate();
+        config = config.forSlots(1);
         ModelSource src = config.modelsDir() == null ? ModelSource.bundled() : ModelSource.directory(config.modelsDir());
         OnnxModel seg = null;
         OnnxModel ref = null;

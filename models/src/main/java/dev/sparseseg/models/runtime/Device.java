@@ -1,7 +1,9 @@
 package dev.sparseseg.models.runtime;
 
-/** Where models run: {@code cpu}, or {@code cuda} / {@code cuda:N}. */
-public record Device(boolean cuda, int index) {
+import java.io.Serializable;
+
+/** Where models run: {@code cpu}, or {@code cuda} / {@code cuda:N}. Serializable, as part of {@code EngineConfig}. */
+public record Device(boolean cuda, int index) implements Serializable {
 
     public static final Device CPU = new Device(false, 0);
 

@@ -1,4 +1,4 @@
-package dev.sparseseg.job.io;
+package dev.sparseseg.connectors.uri;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
-package dev.sparseseg.connectors.source;
+package dev.sparseseg.connectors.uri;
 
+import dev.sparseseg.connectors.source.FrameSplit;
+import dev.sparseseg.connectors.source.LivePolicy;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +83,15 @@ class SourceUriTest {
         assertMessage("rtsp://cam/live#stall-timeout=-5s", "stall-timeout=-5s");
         assertMessage("rtsp://cam/live#stall-timeout=200ms", "stall-timeout=200ms");
         assertMessage("dir:/x#stall-timeout=5s", "stall-timeout=5s");
+    }
+
+    /** The fragment's grammar is the sinks' ({@link UriOptions}): every option once, no empty ones. */
+    @Test
+    void refusesRepeatedAndEmptyOptionsAsSinksDo() {
+        assertMessage("dir:/x#repeat=2&repeat=3", "source 'dir:/x#repeat=2&repeat=3': option 'repeat' given twice");
+        assertMessage("dir:/x#repeat=2&", "option '' is not KEY=VALUE");
+        assertMessage("dir:/x#id", "option 'id' is not KEY=VALUE");
+        assertMessage("kafka://h:1/s#overlays=o", "unknown option 'overlays' (id, policy, repeat, max-lag, start, stall-timeout)");
     }
 
     private static void assertMessage(String uri, String named) {

@@ -1,4 +1,4 @@
-package dev.sparseseg.connectors.kafka;
+package dev.sparseseg.kafka.embedded;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,7 +100,7 @@ class EmbeddedKafkaBrokerTest {
             Map<String, String> alice = EmbeddedKafkaBroker.saslPlainLogin("alice", "alice-pw");
             roundTripOne(broker, alice);
 
-            Properties wrong = KafkaLimits.producer();
+            Properties wrong = producerLimits();
             wrong.putAll(EmbeddedKafkaBroker.saslPlainLogin("alice", "not-her-pw"));
             wrong.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             wrong.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
@@ -118,6 +118,22 @@ class EmbeddedKafkaBrokerTest {
         assertThrows(IllegalArgumentException.class, () -> EmbeddedKafkaBroker.startSaslPlain(Map.of()));
         assertThrows(IllegalArgumentException.class, () -> EmbeddedKafkaBroker.startSaslPlain(Map.of("a b", "pw")));
         assertThrows(IllegalArgumentException.class, () -> EmbeddedKafkaBroker.startSaslPlain(Map.of("bob", "p\"w")));
+    }
+
+    /** What connectors' {@code KafkaLimits.producer()} sets, for records up to the broker's limit. */
+    private static Properties producerLimits() {
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
+        p.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(2L * EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
+        return p;
+    }
+
+    /** What connectors' {@code KafkaLimits.consumer()} sets. */
+    private static Properties consumerLimits() {
+        Properties p = new Properties();
+        p.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
+        p.setProperty(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
+        return p;
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
@@ -162,7 +178,7 @@ class EmbeddedKafkaBrokerTest {
 
     private static void produce(EmbeddedKafkaBroker broker, List<ProducerRecord<String, byte[]>> records,
                                 Map<String, String> login) {
-        Properties config = KafkaLimits.producer();
+        Properties config = producerLimits();
         config.putAll(login);
         config.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (KafkaProducer<String, byte[]> producer =
@@ -181,7 +197,7 @@ class EmbeddedKafkaBrokerTest {
 
     private static List<ConsumerRecord<String, byte[]>> consume(EmbeddedKafkaBroker broker, int count,
                                                                 Map<String, String> login) {
-        Properties config = KafkaLimits.consumer();
+        Properties config = consumerLimits();
         config.putAll(login);
         config.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         config.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -1,4 +1,4 @@
-package dev.sparseseg.connectors.source;
+package dev.sparseseg.connectors.uri;
 
 import java.io.Serializable;
 

@@ -1,12 +1,12 @@
-package dev.sparseseg.connectors.source;
+package dev.sparseseg.connectors.uri;
 
+import dev.sparseseg.connectors.source.LivePolicy;
 import dev.sparseseg.connectors.video.CameraUrls;
 
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -50,10 +50,8 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
     public static SourceUri parse(String given) {
         // Every message below quotes the URI: never with a camera's password.
         String uri = CameraUrls.redact(given);
-        int hash = given.indexOf('#');
-        String location = hash < 0 ? given : given.substring(0, hash);
-        Map<String, String> opts = options(uri, hash < 0 ? "" : given.substring(hash + 1));
-        return parse(uri, location, opts);
+        Map<String, String> opts = UriOptions.parse("source", uri, UriOptions.fragment(given), OPTIONS);
+        return parse(uri, UriOptions.location(given), opts);
     }
 
     private static SourceUri parse(String uri, String location, Map<String, String> opts) {
@@ -160,26 +158,6 @@ public record SourceUri(Kind kind, String location, String streamId, LivePolicy 
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("source '" + uri + "': " + key + "=" + v + " is not a whole number");
         }
-    }
-
-    private static Map<String, String> options(String uri, String fragment) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        if (fragment.isEmpty()) {
-            return opts;
-        }
-        for (String kv : fragment.split("&")) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("source '" + uri + "': option '" + kv + "' is not KEY=VALUE");
-            }
-            String key = kv.substring(0, eq);
-            if (!OPTIONS.contains(key)) {
-                throw new IllegalArgumentException("source '" + uri + "': unknown option '" + key
-                        + "' (" + String.join(", ", OPTIONS) + ")");
-            }
-            opts.put(key, kv.substring(eq + 1));
-        }
-        return opts;
     }
 
     private static String defaultId(Kind kind, String location) {

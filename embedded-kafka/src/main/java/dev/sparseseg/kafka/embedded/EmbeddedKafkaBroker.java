@@ -1,4 +1,4 @@
-package dev.sparseseg.connectors.kafka;
+package dev.sparseseg.kafka.embedded;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
@@ -37,7 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A single-node Kafka 4 broker in KRaft combined mode (broker and controller in one
  * {@link KafkaRaftServer}) running inside this JVM, for the embedded demo and the tests.
  * Listens on 127.0.0.1 only and keeps its logs in a temporary directory that {@link #close()}
- * deletes. Topics accept records up to {@link KafkaLimits#MAX_MESSAGE_BYTES}.
+ * deletes. Topics accept records up to {@link #MAX_MESSAGE_BYTES}, the limit of connectors'
+ * {@code KafkaLimits} (its tests check that the two agree; this module depends on nothing of ours,
+ * so that connectors' tests can use it).
  *
  * <p>Brokers may run one after another in the same JVM; each gets fresh ports, directory and
  * cluster id.
@@ -51,6 +54,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code Formatter} and {@code KafkaConfig}'s superclass as runtime dependencies only.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
+    /** Largest record (strictly: record batch) the broker and its topics accept: 64 MiB, as connectors' {@code KafkaLimits}. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
     private static final System.Logger LOG = System.getLogger(EmbeddedKafkaBroker.class.getName());
     private static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
@@ -179,14 +185,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with replication factor 1 and {@link KafkaLimits#topic()} as its
-     * configuration; does nothing if the topic exists.
+     * Creates a topic with replication factor 1 that accepts records up to
+     * {@link #MAX_MESSAGE_BYTES}; does nothing if the topic exists.
      */
     public void createTopic(String name, int partitions) {
         if (closed.get()) {
             throw new IllegalStateException("The embedded Kafka broker is closed");
         }
-        NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(KafkaLimits.topic());
+        NewTopic topic = new NewTopic(name, partitions, (short) 1)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)));
         try {
             admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -239,13 +246,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         p.setProperty("log.dirs", logDir.toString());
 
-        String max = Integer.toString(KafkaLimits.MAX_MESSAGE_BYTES);
+        String max = Integer.toString(MAX_MESSAGE_BYTES);
         p.setProperty("message.max.bytes", max);
         p.setProperty("replica.fetch.max.bytes", max);
         // The broker caps every fetch response at its own fetch.max.bytes (55 MB by default).
         p.setProperty("fetch.max.bytes", max);
         // Headroom for request framing around the largest batch.
-        p.setProperty("socket.request.max.bytes", Integer.toString(2 * KafkaLimits.MAX_MESSAGE_BYTES));
+        p.setProperty("socket.request.max.bytes", Integer.toString(2 * MAX_MESSAGE_BYTES));
 
         // One node: internal topics cannot have more than one replica, and one partition
         // each (instead of 50) makes the first consumer group or transaction start fast.
