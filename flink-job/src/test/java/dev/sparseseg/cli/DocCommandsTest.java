@@ -42,6 +42,7 @@ class DocCommandsTest {
                 }
             }
         }
+        System.out.println("DocCommandsTest: " + checked + " documented commands parsed");
         assertTrue(checked > 30, "only " + checked + " commands found in the docs");
         if (!failures.isEmpty()) {
             fail(failures.size() + " documented commands do not parse:\n" + String.join("\n", failures));
