@@ -302,7 +302,7 @@ final class JobBench implements AutoCloseable {
     }
 
     /** Cancels the job and waits until it has ended (its local cluster then shuts down). */
-    private static void cancel(JobClient client) throws Exception {
+    static void cancel(JobClient client) throws Exception {
         if (!client.getJobExecutionResult().isDone()) {
             client.cancel().get(60, TimeUnit.SECONDS);
         }

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -99,7 +98,7 @@ final class JobSoak {
             } finally {
                 producer.interrupt();
                 producer.join();
-                cancel(job);
+                JobBench.cancel(job);
             }
             if (sendError.get() != null) {
                 throw sendError.get();
@@ -119,16 +118,5 @@ final class JobSoak {
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         c.subscribe(topics);
         return c;
-    }
-
-    private static void cancel(JobClient job) throws Exception {
-        if (!job.getJobExecutionResult().isDone()) {
-            job.cancel().get(60, TimeUnit.SECONDS);
-        }
-        try {
-            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException expected) {
-            // A cancelled job ends with an exception.
-        }
     }
 }
