@@ -12,7 +12,6 @@ import dev.sparseseg.models.card.ModelLoadException;
 import dev.sparseseg.models.card.ModelSource;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -38,8 +37,8 @@ public final class OnnxModel implements AutoCloseable {
     private final Map<String, long[]> inputShapes = new LinkedHashMap<>();
     private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
     private final Device device;
-    private ByteBuffer[] inputBuffers = new ByteBuffer[0];
-    private ByteBuffer outputBuffer;
+    private DirectBuffer[] inputBuffers = new DirectBuffer[0];
+    private final DirectBuffer outputBuffer = new DirectBuffer();
     private boolean closed;
 
     private OnnxModel(ModelCard card, String file, OrtEnvironment env, OrtSession session, Device device) throws OrtException {
@@ -194,16 +193,14 @@ public final class OnnxModel implements AutoCloseable {
         List<OnnxTensor> tensors = new ArrayList<>(inputs.length + 1);
         try {
             Map<String, OnnxTensor> feed = feed(inputs, tensors);
-            if (outputBuffer == null || outputBuffer.capacity() < n * Float.BYTES) {
-                outputBuffer = ByteBuffer.allocateDirect(n * Float.BYTES + n * Float.BYTES / 2).order(ByteOrder.nativeOrder());
-            }
-            FloatBuffer view = outputBuffer.clear().asFloatBuffer();
+            ByteBuffer out = outputBuffer.get(n * Float.BYTES);
+            FloatBuffer view = out.asFloatBuffer();
             view.limit(n);
             OnnxTensor pinned = OnnxTensor.createTensor(env, view, outputShape);
             tensors.add(pinned);
             try (OrtSession.Result ignored = session.run(feed, Map.of(outputNames.get(0), pinned))) {
                 float[] dst = new float[n];
-                outputBuffer.clear().asFloatBuffer().get(dst, 0, n);
+                out.clear().asFloatBuffer().get(dst, 0, n);
                 return dst;
             }
         } catch (OrtException e) {
@@ -249,20 +246,15 @@ public final class OnnxModel implements AutoCloseable {
         return l;
     }
 
-    /** Direct buffers per input slot, reused across runs: ONNX Runtime reads them without a copy. */
+    /** The direct buffer of input slot {@code i}, reused across runs. */
     private ByteBuffer directBuffer(int i, int bytes) {
         if (inputBuffers.length <= i) {
             inputBuffers = java.util.Arrays.copyOf(inputBuffers, i + 1);
         }
-        ByteBuffer b = inputBuffers[i];
-        if (b == null || b.capacity() < bytes) {
-            // Grow with headroom so frames with a few more selected pixels do not reallocate.
-            int cap = Math.max(bytes, b == null ? 0 : b.capacity() + b.capacity() / 2);
-            b = ByteBuffer.allocateDirect(cap).order(ByteOrder.nativeOrder());
-            inputBuffers[i] = b;
+        if (inputBuffers[i] == null) {
+            inputBuffers[i] = new DirectBuffer();
         }
-        b.clear();
-        return b;
+        return inputBuffers[i].get(bytes);
     }
 
     static long product(long[] shape) {
