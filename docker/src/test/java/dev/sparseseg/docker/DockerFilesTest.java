@@ -1,5 +1,7 @@
 package dev.sparseseg.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +133,39 @@ class DockerFilesTest {
             assertTrue(Files.readString(DOCKER.resolve(df)).contains("chown flink:flink /opt/flink/state"),
                     df + " must give the flink user the state volume's mount point");
         }
+    }
+
+    /**
+     * Grafana's dashboard parses and asks Prometheus only for metrics the job has (as
+     * docs/operations.md lists them, which MetricsTest checks against a running job); compose
+     * mounts Prometheus's and Grafana's files from where they are.
+     */
+    @Test
+    void dashboardQueriesTheJobsMetricsAndComposeMountsItsFiles() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(DOCKER.resolve("grafana/sparseseg-dashboard.json").toFile());
+        String documented = Files.readString(ROOT.resolve("docs/operations.md"));
+        Pattern metric = Pattern.compile("flink_taskmanager_job_task_operator_sparseseg_(\\w+)");
+        int queried = 0;
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                Matcher m = metric.matcher(target.get("expr").asText());
+                while (m.find()) {
+                    queried++;
+                    assertTrue(documented.contains("`" + m.group(1) + "`"), "panel '" + panel.get("title").asText()
+                            + "' queries " + m.group() + ", which docs/operations.md does not list");
+                }
+            }
+        }
+        assertTrue(queried >= 10, "the dashboard queries " + queried + " job metrics");
+        String compose = Files.readString(DOCKER.resolve("compose.yaml"));
+        Matcher mount = Pattern.compile("- \\./([^:\\s\"]+):").matcher(compose);
+        int mounts = 0;
+        while (mount.find()) {
+            mounts++;
+            assertTrue(Files.exists(DOCKER.resolve(mount.group(1))), "compose.yaml mounts docker/" + mount.group(1) + ", which does not exist");
+        }
+        assertTrue(compose.contains("\"./prometheus.yml:") && Files.isRegularFile(DOCKER.resolve("prometheus.yml")), "Prometheus's config");
+        assertTrue(mounts >= 2, "compose.yaml mounts " + mounts + " of our files");
     }
 
     /** The lines of one service in compose.yaml, up to the next service or top-level key. */
