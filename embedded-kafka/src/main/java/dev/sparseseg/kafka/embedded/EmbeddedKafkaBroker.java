@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>{@link #startSaslPlain} starts one whose client listener takes SASL/PLAIN logins only
  * (SASL_PLAINTEXT: authenticated, not encrypted), for tests of secured clients; clients log in
- * with {@link #saslPlainLogin}.
+ * with {@link #saslPlainLogin}. {@link #startSsl} starts one whose client listener speaks TLS;
+ * clients need {@link #sslClient}.
  *
  * <p>Formatting goes through {@link StorageTool} and the config through the
  * {@link KafkaConfig} constructor because kafka_2.13 declares the jars holding
@@ -66,15 +67,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The broker's own login on a SASL listener (inter-broker traffic, the admin client of {@link #createTopic}). */
     private static final String BROKER_USER = "sparseseg-broker";
 
+    /**
+     * How the client listener is secured: PLAINTEXT, SASL_PLAINTEXT with PLAIN users (and the
+     * broker's own login), or SSL with the broker's key and the trust store clients need.
+     */
+    private record Listener(String protocol, Map<String, String> plainUsers, String brokerPassword, TlsFiles tls) {
+        static Listener plaintext() {
+            return new Listener("PLAINTEXT", null, null, null);
+        }
+
+        /** What the broker's own clients (inter-broker, the admin client) set to reach it. */
+        Map<String, String> clientSettings() {
+            if (brokerPassword != null) {
+                return saslPlainLogin(BROKER_USER, brokerPassword);
+            }
+            return tls != null ? tls.clientSettings() : Map.of();
+        }
+    }
+
     private final Path dataDir;
     private final int port;
+    private final TlsFiles tls;
     private final KafkaRaftServer server;
     private final Admin admin;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(Path dataDir, int port, KafkaRaftServer server, Admin admin) {
+    private EmbeddedKafkaBroker(Path dataDir, int port, KafkaRaftServer server, Admin admin, TlsFiles tls) {
         this.dataDir = dataDir;
         this.port = port;
+        this.tls = tls;
         this.server = server;
         this.admin = admin;
     }
@@ -99,7 +120,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             checkJaasValue(password, "the password of SASL user " + name);
         });
-        return start(0, Map.copyOf(users));
+        return start(0, new Listener("SASL_PLAINTEXT", Map.copyOf(users), Uuid.randomUuid().toString(), null));
+    }
+
+    /**
+     * Starts a broker on a free port whose client listener is SSL (TLS, server certificate only)
+     * with a key pair made for it at start (JDK keytool; certificate for 127.0.0.1 and
+     * localhost); the controller listener stays PLAINTEXT. Clients need {@link #sslClient}.
+     */
+    public static EmbeddedKafkaBroker startSsl() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("sparseseg-kafka-tls-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a directory for the broker's key", e);
+        }
+        return start(0, new Listener("SSL", null, null, TlsFiles.create(dir)));
+    }
+
+    /**
+     * The client settings that reach a {@link #startSsl} broker: {@code security.protocol=SSL}
+     * and the trust store holding its certificate.
+     */
+    public Map<String, String> sslClient() {
+        if (tls == null) {
+            throw new IllegalStateException("this broker's client listener is not SSL");
+        }
+        return tls.clientSettings();
     }
 
     /**
@@ -134,11 +181,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException if the broker does not start or does not answer in time
      */
     public static EmbeddedKafkaBroker start(int port) {
-        return start(port, null);
+        return start(port, Listener.plaintext());
     }
 
-    /** @param plainUsers SASL/PLAIN users of the client listener; null = a PLAINTEXT listener */
-    private static EmbeddedKafkaBroker start(int port, Map<String, String> plainUsers) {
+    private static EmbeddedKafkaBroker start(int port, Listener listener) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
@@ -155,20 +201,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int[] ports = reservePorts(port);
             clientPort = ports[0];
             Path configFile = dataDir.resolve("server.properties");
-            // Only this broker ever knows its own password: it lives as long as the broker.
-            String brokerPassword = plainUsers == null ? null : Uuid.randomUuid().toString();
-            Properties config = serverConfig(dataDir.resolve("logs"), clientPort, ports[1], plainUsers, brokerPassword);
+            Properties config = serverConfig(dataDir.resolve("logs"), clientPort, ports[1], listener);
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 config.store(out, null);
             }
             format(configFile);
             server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             server.startup();
-            admin = Admin.create(adminConfig(clientPort, brokerPassword));
+            admin = Admin.create(adminConfig(clientPort, listener));
             awaitBroker(admin);
             LOG.log(System.Logger.Level.DEBUG, "Embedded Kafka broker at {0}:{1,number,#} in {2}",
                     HOST, clientPort, dataDir);
-            return new EmbeddedKafkaBroker(dataDir, clientPort, server, admin);
+            return new EmbeddedKafkaBroker(dataDir, clientPort, server, admin, listener.tls());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -218,17 +262,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             stop(admin, server, dataDir, null);
+            if (tls != null) {
+                tls.delete();
+            }
         }
     }
 
-    private static Properties serverConfig(Path logDir, int clientPort, int controllerPort,
-                                           Map<String, String> plainUsers, String brokerPassword) {
+    private static Properties serverConfig(Path logDir, int clientPort, int controllerPort, Listener listener) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", Integer.toString(NODE_ID));
         // A static one-voter quorum: nothing to bootstrap or discover.
         p.setProperty("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        String client = plainUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        String client = listener.protocol();
+        Map<String, String> plainUsers = listener.plainUsers();
+        String brokerPassword = listener.brokerPassword();
         p.setProperty("listeners", client + "://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.setProperty("advertised.listeners", client + "://" + HOST + ":" + clientPort);
         p.setProperty("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
@@ -243,6 +291,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .append(brokerPassword).append('"');
             plainUsers.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password).append('"'));
             p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
+        if (listener.tls() != null) {
+            p.putAll(listener.tls().brokerSettings());
+            // The broker is its own client between listeners: it trusts its certificate like any client.
+            p.putAll(listener.tls().clientSettings());
+            p.remove("security.protocol");
         }
         p.setProperty("log.dirs", logDir.toString());
 
@@ -284,12 +338,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** @param brokerPassword the broker's own SASL/PLAIN password; null = a PLAINTEXT listener */
-    private static Properties adminConfig(int clientPort, String brokerPassword) {
+    private static Properties adminConfig(int clientPort, Listener listener) {
         Properties p = new Properties();
-        if (brokerPassword != null) {
-            p.putAll(saslPlainLogin(BROKER_USER, brokerPassword));
-        }
+        p.putAll(listener.clientSettings());
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + clientPort);
         p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "sparseseg-embedded-kafka-" + clientPort);
         return p;

@@ -114,6 +114,30 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void sslBrokerServesClientsThatTrustItsCertificateAndNoOthers() {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startSsl()) {
+            assertEquals("SSL", broker.sslClient().get("security.protocol"));
+            roundTripOne(broker, broker.sslClient());
+
+            Properties untrusting = producerLimits();
+            untrusting.setProperty("security.protocol", "SSL");
+            untrusting.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            untrusting.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+            try (KafkaProducer<String, byte[]> producer =
+                         new KafkaProducer<>(untrusting, new StringSerializer(), new ByteArraySerializer())) {
+                Exception e = assertThrows(Exception.class, () -> producer.send(record("k", new byte[1], "0")).get());
+                assertTrue(hasCause(e, org.apache.kafka.common.errors.SslAuthenticationException.class),
+                        () -> "not a TLS handshake failure: " + e);
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> {
+            try (EmbeddedKafkaBroker plain = EmbeddedKafkaBroker.start()) {
+                plain.sslClient();
+            }
+        });
+    }
+
+    @Test
     void saslUsersMustFitAJaasConfiguration() {
         assertThrows(IllegalArgumentException.class, () -> EmbeddedKafkaBroker.startSaslPlain(Map.of()));
         assertThrows(IllegalArgumentException.class, () -> EmbeddedKafkaBroker.startSaslPlain(Map.of("a b", "pw")));
