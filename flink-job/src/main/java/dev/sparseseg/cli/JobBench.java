@@ -207,7 +207,7 @@ final class JobBench implements AutoCloseable {
         long duplicates = 0;
         double refined = 0;
         JobClient client = env.executeAsync(SegmentationJob.NAME);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(out)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker.bootstrapServers(), List.of(out))) {
             producer.start();
             long lastProgress = System.nanoTime();
             while (seen.size() < total && sendError.get() == null && !client.getJobExecutionResult().isDone()
@@ -269,14 +269,15 @@ final class JobBench implements AutoCloseable {
                 Evaluation.percentile(latency, 99), arrivals.isEmpty() ? 0 : refined / arrivals.size(), stageMedians);
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer(String topic) {
+    /** A consumer of {@code topics} from their start, in a group of its own that commits nothing. */
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, List<String> topics) {
         Properties p = KafkaLimits.consumer();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "sparseseg-bench-" + UUID.randomUUID());
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        c.subscribe(List.of(topic));
+        c.subscribe(topics);
         return c;
     }
 

@@ -2,22 +2,17 @@ package dev.sparseseg.cli;
 
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.connectors.kafka.FramePublisher;
-import dev.sparseseg.connectors.kafka.KafkaLimits;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.kafka.embedded.EmbeddedKafkaBroker;
 import dev.sparseseg.models.engine.EngineConfig;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,7 +70,7 @@ final class JobSoak {
             long deadLetters = 0;
             long start = System.nanoTime();
             long lastProgress = start;
-            try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker, List.of(OUT, dlq))) {
+            try (KafkaConsumer<byte[], byte[]> consumer = JobBench.consumer(broker.bootstrapServers(), List.of(OUT, dlq))) {
                 producer.start();
                 while (segmented + deadLetters < frames && sendError.get() == null && !job.getJobExecutionResult().isDone()
                         && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(120)) {
@@ -108,15 +103,5 @@ final class JobSoak {
                     deadLetters, complete ? "every record came back once" : "MISSING OR EXTRA RECORDS");
             return complete ? 0 : 1;
         }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafkaBroker broker, List<String> topics) {
-        Properties p = KafkaLimits.consumer();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "sparseseg-soak-" + UUID.randomUUID());
-        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        c.subscribe(topics);
-        return c;
     }
 }

@@ -34,7 +34,7 @@ public record Legend(String model, List<Entry> classes) {
 
     /** The segmenter card of the bundled models ({@code modelsDir} null) or of a models folder. */
     public static Legend load(Path modelsDir) {
-        ModelSource src = modelsDir == null ? ModelSource.bundled() : ModelSource.directory(modelsDir);
+        ModelSource src = ModelSource.of(modelsDir);
         return of(src.card(ModelCard.SEGMENTER));
     }
 }

@@ -50,7 +50,7 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
 
     @Override
     public void open(OpenContext ctx) {
-        ModelSource src = engine.modelsDir() == null ? ModelSource.bundled() : ModelSource.directory(engine.modelsDir());
+        ModelSource src = ModelSource.of(engine.modelsDir());
         ModelCard card = src.card(EngineConfig.SEGMENTER);
         palette = card.palette();
         model = card.name;

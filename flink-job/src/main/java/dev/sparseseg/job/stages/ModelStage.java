@@ -8,6 +8,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,9 @@ abstract class ModelStage extends RichMapFunction<FrameInFlight, FrameInFlight> 
         int slots = ((StreamingRuntimeContext) getRuntimeContext()).getTaskManagerRuntimeInfo().getConfiguration()
                 .get(TaskManagerOptions.NUM_TASK_SLOTS);
         modelsKey = PipelineShared.chainKey(getRuntimeContext(), MODELS);
-        failures = JobMetrics.of(getRuntimeContext()).counter("frames_failed_total");
-        stageTime = JobMetrics.seconds(JobMetrics.of(getRuntimeContext()), JobMetrics.STAGE_SECONDS);
+        MetricGroup metrics = JobMetrics.of(getRuntimeContext());
+        failures = metrics.counter("frames_failed_total");
+        stageTime = JobMetrics.seconds(metrics, JobMetrics.STAGE_SECONDS);
         init(PipelineShared.acquire(modelsKey, () -> Models.load(engine.forSlots(slots))));
     }
 

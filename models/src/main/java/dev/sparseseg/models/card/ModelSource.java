@@ -24,6 +24,11 @@ public final class ModelSource {
         return new ModelSource(null);
     }
 
+    /** The models in {@code dir}, or the bundled ones when {@code dir} is null (as {@code --models} means). */
+    public static ModelSource of(Path dir) {
+        return dir == null ? bundled() : directory(dir);
+    }
+
     public static ModelSource directory(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ModelLoadException("models directory " + dir + " does not exist");

@@ -43,7 +43,7 @@ public final class Models implements AutoCloseable {
     /** Loads the models of {@code config}; threads it leaves at 0 are all this process's cores ({@link EngineConfig#forSlots}). */
     public static Models load(EngineConfig config) {
         config = config.forSlots(1);
-        ModelSource src = config.modelsDir() == null ? ModelSource.bundled() : ModelSource.directory(config.modelsDir());
+        ModelSource src = ModelSource.of(config.modelsDir());
         OnnxModel seg = null;
         OnnxModel ref = null;
         OnnxModel ens = null;
