@@ -205,6 +205,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static int[] parseSize(String s) {
+        return parseSize("--resolutions", s);
+    }
+
+    /** WIDTHxHEIGHT given to {@code option}; the error names the option and the value. */
+    static int[] parseSize(String option, String s) {
         String[] p = s.trim().toLowerCase(Locale.ROOT).split("x");
         try {
             int[] size = {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
@@ -214,6 +219,6 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             // reported below
         }
-        throw new IllegalArgumentException("--resolutions: '" + s + "' is not WIDTHxHEIGHT (e.g. 1920x1080, at most 8192x8192 pixels)");
+        throw new IllegalArgumentException(option + ": '" + s + "' is not WIDTHxHEIGHT (e.g. 1920x1080, at most 8192x8192 pixels)");
     }
 }

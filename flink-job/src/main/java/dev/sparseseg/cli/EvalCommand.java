@@ -56,12 +56,21 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Latency budgets for --sweep, at each scale and the operating point's threshold (default: none).")
     List<Double> sweepLatencyMs;
 
+    @Option(names = "--resize", paramLabel = "WxH", description = "Resize frames and labels to WxH as they are read "
+            + "(centre crop to that aspect; frames bilinear, labels nearest): the dataset at a camera's size. "
+            + "Default: as stored.")
+    String resize;
+
     @Mixin
     EngineOptions engine;
 
     @Override
     public Integer call() throws IOException {
         DatasetSplit ds = dataset.open();
+        if (resize != null) {
+            int[] size = BenchCommand.parseSize("--resize", resize);
+            ds = ds.resizedTo(size[0], size[1]);
+        }
         try (Models models = Models.load(engine.config())) {
             Map<String, Segmenter> modes = new LinkedHashMap<>();
             modes.put(DENSE_FULL, models.denseFull());

@@ -64,7 +64,7 @@ public final class SoakCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bad-every " + badEvery + " needs --job");
         }
         DatasetSplit ds = dataset.open();
-        int[] size = resolution == null ? null : BenchCommand.parseSize(resolution);
+        int[] size = resolution == null ? null : BenchCommand.parseSize("--resolution", resolution);
         RgbFrame[] decoded = BenchCommand.sourceFrames(ds, size == null ? ds.size() : Math.max(1, distinct));
         for (int i = 0; size != null && i < decoded.length; i++) {
             decoded[i] = UpscaledFrames.frame(decoded[i], size[0], size[1]);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,6 +65,30 @@ class AnySizeEvalTest {
                 assertTrue(m.miou() > 30 && m.miou() < 95, m.mode() + " mIoU " + m.miou());
             }
             assertTrue(r.get(2).refinedFraction() > 0, "sparse refined nothing");
+        }
+    }
+
+    @Test
+    void aSplitIsReadAtACameraSize() throws IOException {
+        DatasetSplit val = new DatasetSplit(TestModels.camvid(), "val");
+        DatasetSplit big = val.resizedTo(1280, 720);
+        assertEquals(val.size(), big.size());
+        assertEquals(1280, big.frame(0).width());
+        assertEquals(720, big.frame(0).height());
+        assertEquals(1280, big.labels(0).width());
+        assertEquals(720, big.labels(0).height());
+        assertThrows(IllegalArgumentException.class, () -> val.resizedTo(8, 720));
+        try (Models models = Models.load(TestModels.cpu())) {
+            Map<String, Segmenter> modes = new LinkedHashMap<>();
+            modes.put("dense-low", models.denseLow());
+            modes.put("sparse", models.sparse());
+            List<ModeReport> small = Evaluation.run(val, modes, models.classes(), 3, null);
+            List<ModeReport> r = Evaluation.run(big, modes, models.classes(), 3, null);
+            for (int i = 0; i < r.size(); i++) {
+                System.out.printf("1280x720 %-10s mIoU %.2f (480x360: %.2f)%n", r.get(i).mode(), r.get(i).miou(), small.get(i).miou());
+                // The same scenes, cropped to 16:9 and enlarged: labels stay aligned with their frames.
+                assertTrue(r.get(i).miou() > 30, r.get(i).mode() + " mIoU " + r.get(i).miou());
+            }
         }
     }
 

@@ -50,6 +50,8 @@ class OperatingPointTest {
             assertEquals(0.5, models.operatingPoint(480, 360).scale());
             assertEquals(0.25, models.operatingPoint(1920, 1080).scale());
             assertEquals(3840, models.operatingPoint(3840, 2160).width());
+            // 4K's coarse input (480x270) shows objects at the size 960x720 frames show them at 0.5.
+            assertEquals(0.125, models.operatingPoint(3840, 2160).scale());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sparseseg.models;
 
 import dev.sparseseg.models.eval.UpscaledFrames;
+import dev.sparseseg.models.image.LabelMap;
 import dev.sparseseg.models.image.RgbFrame;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,32 @@ class UpscaledFramesTest {
             for (int i = 0; i < 16 * 3; i++) {
                 assertEquals(60 + 10 * y, up.rgb()[y * 48 + i] & 0xFF, "row " + y);
             }
+        }
+    }
+
+    @Test
+    void labelsAreCroppedAsTheFrameAndResizedByNearestNeighbour() {
+        // 4x6 labels, row y holds class y; 16:9 keeps source rows 1.875 to 4.125, so the centres of
+        // the 9 output rows, a quarter source row apart, fall at 2.0, 2.25, ..., 4.0.
+        byte[] l = new byte[24];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (byte) (i / 4);
+        }
+        LabelMap up = UpscaledFrames.labels(new LabelMap(4, 6, l), 16, 9);
+        int[] expected = {2, 2, 2, 2, 3, 3, 3, 3, 4};
+        for (int y = 0; y < 9; y++) {
+            for (int x = 0; x < 16; x++) {
+                assertEquals(expected[y], up.labels()[y * 16 + x], "row " + y + " column " + x);
+            }
+        }
+        // Columns: 4 source columns to 16, each source column 4 times.
+        byte[] cols = new byte[24];
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = (byte) (i % 4);
+        }
+        LabelMap wide = UpscaledFrames.labels(new LabelMap(4, 6, cols), 16, 9);
+        for (int x = 0; x < 16; x++) {
+            assertEquals(x / 4, wide.labels()[5 * 16 + x], "column " + x);
         }
     }
 

@@ -13,15 +13,19 @@ import java.util.List;
 /**
  * A split in CamVid's layout: {@code <split>.txt} lists frame names in order,
  * {@code <split>/NAME} is the RGB frame and {@code <split>annot/NAME} its label map.
+ * {@link #resizedTo} reads the same split at another size.
  */
 public final class DatasetSplit {
     private final Path root;
     private final String split;
     private final List<String> names;
+    /** Width and height every frame and label map is resized to as it is read, or null. */
+    private final int[] size;
 
     public DatasetSplit(Path root, String split) {
         this.root = root;
         this.split = split;
+        this.size = null;
         Path list = root.resolve(split + ".txt");
         if (!Files.isRegularFile(list)) {
             throw new IllegalArgumentException("no list file " + list + " (expected CamVid's layout: "
@@ -40,6 +44,25 @@ public final class DatasetSplit {
                 throw new IllegalArgumentException("missing directory " + root.resolve(dir));
             }
         }
+    }
+
+    private DatasetSplit(DatasetSplit base, int[] size) {
+        this.root = base.root;
+        this.split = base.split;
+        this.names = base.names;
+        this.size = size;
+    }
+
+    /**
+     * This split with frames and labels resized to {@code width x height} as they are read
+     * ({@link UpscaledFrames}: centre crop to that aspect, frames bilinear, labels nearest):
+     * camera-sized frames whose labels keep the dataset's own detail, never written to disk.
+     */
+    public DatasetSplit resizedTo(int width, int height) {
+        if (width < 16 || height < 16) {
+            throw new IllegalArgumentException("resize to " + width + "x" + height + ": at least 16x16");
+        }
+        return new DatasetSplit(this, new int[] {width, height});
     }
 
     /** The dataset path the tests and tools default to: {@code -Dsparseseg.camvid}, else ../shared/datasets/camvid. */
@@ -69,10 +92,12 @@ public final class DatasetSplit {
     }
 
     public RgbFrame frame(int i) throws IOException {
-        return ImageFiles.readRgb(framePath(i));
+        RgbFrame f = ImageFiles.readRgb(framePath(i));
+        return size == null ? f : UpscaledFrames.frame(f, size[0], size[1]);
     }
 
     public LabelMap labels(int i) throws IOException {
-        return ImageFiles.readLabels(root.resolve(split + "annot").resolve(names.get(i)));
+        LabelMap m = ImageFiles.readLabels(root.resolve(split + "annot").resolve(names.get(i)));
+        return size == null ? m : UpscaledFrames.labels(m, size[0], size[1]);
     }
 }

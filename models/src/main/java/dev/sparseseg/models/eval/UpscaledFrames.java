@@ -62,6 +62,31 @@ public final class UpscaledFrames {
         return new LabelMap(width, height, out);
     }
 
+    /**
+     * {@code src} at {@code width x height} as {@link #frame} crops and resizes a frame, by
+     * nearest neighbour: label map i of a split stays aligned with its frame.
+     */
+    public static LabelMap labels(LabelMap src, int width, int height) {
+        double aspect = (double) width / height;
+        double cropW = Math.min(src.width(), src.height() * aspect);
+        double cropH = cropW / aspect;
+        double x0 = (src.width() - cropW) / 2;
+        double y0 = (src.height() - cropH) / 2;
+        int[] xs = new int[width];
+        for (int x = 0; x < width; x++) {
+            xs[x] = Math.min((int) Math.floor(x0 + (x + 0.5) * cropW / width), src.width() - 1);
+        }
+        byte[] in = src.labels();
+        byte[] out = new byte[width * height];
+        for (int y = 0; y < height; y++) {
+            int row = Math.min((int) Math.floor(y0 + (y + 0.5) * cropH / height), src.height() - 1) * src.width();
+            for (int x = 0; x < width; x++) {
+                out[y * width + x] = in[row + xs[x]];
+            }
+        }
+        return new LabelMap(width, height, out);
+    }
+
     /** A JPEG by ImageIO at {@code quality} (0 to 1), baseline or progressive. */
     public static byte[] jpeg(RenderedImage img, float quality, boolean progressive) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();

@@ -40,8 +40,8 @@ public final class GatedEnsembler {
         if (n == 0) {
             return new float[0];
         }
-        return model.run(new OnnxModel.Input[] {OnnxModel.Input.of(r.coarse(), n, classes),
-                OnnxModel.Input.of(r.refined(), n, classes)}, new long[] {n, classes});
+        return model.runRows(new OnnxModel.Input[] {OnnxModel.Input.of(r.coarse(), n, classes),
+                OnnxModel.Input.of(r.refined(), n, classes)}, n, classes);
     }
 
     /** The full-resolution label map: coarse everywhere, fused logits at the refined pixels. */

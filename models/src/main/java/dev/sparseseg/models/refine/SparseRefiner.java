@@ -87,7 +87,8 @@ public final class SparseRefiner {
                 ? new OnnxModel.Input[] {OnnxModel.Input.of(feats, n, f), OnnxModel.Input.of(coarse, n, classes)}
                 : new OnnxModel.Input[] {OnnxModel.Input.of(feats, n, f), OnnxModel.Input.of(coarse, n, classes),
                         OnnxModel.Input.ofLongs(neighbours.build(sel, frame.width(), frame.height()), n, 9)};
-        float[] refined = model.run(in, new long[] {n, classes});
+        // A point refiner's rows are independent; a sparse-conv one's neighbours index all of them.
+        float[] refined = neighbours == null ? model.runRows(in, n, classes) : model.run(in, new long[] {n, classes});
         return new RefinedPixels(sel, classes, coarse, refined);
     }
 }
