@@ -17,7 +17,7 @@ public final class EngineOptions {
             + "each TaskManager's cores shared among its slots).")
     Integer threads;
 
-    @Option(names = "--sparse-threads", description = "ONNX Runtime threads of the refiner and ensembler (default: as --threads).")
+    @Option(names = "--sparse-threads", description = "Threads of the refiner and ensembler: blocks of refined pixels side by side (default: as --threads).")
     Integer sparseThreads;
 
     @Option(names = "--scale", description = "Coarse input scale in (0,1] (default: the refiner card's).")

@@ -17,9 +17,8 @@ import java.nio.file.Path;
  * @param threads   ONNX Runtime intra-op threads of the segmenter (dense inference); 0 = decided
  *                  where the engine runs: the process's cores shared among its slots ({@link #forSlots(int)};
  *                  a Flink TaskManager's slots, one elsewhere)
- * @param sparseThreads intra-op threads of the refiner and ensembler; as many as the segmenter's
- *                  by default (with threads sleeping between operators, 2 threads beat 1 on
- *                  their [N, C] rows; with spinning threads 1 was faster); 0 = as many as the segmenter's
+ * @param sparseThreads threads of the refiner and ensembler, which run blocks of refined pixels
+ *                  side by side (one ONNX Runtime thread per block); 0 = as many as the segmenter's
  * @param scale     coarse input scale in (0, 1]
  * @param threshold entropy threshold (nats) for selection
  * @param budget    most pixels refined per frame, 0 = unlimited

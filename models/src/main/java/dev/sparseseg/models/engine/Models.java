@@ -49,8 +49,11 @@ public final class Models implements AutoCloseable {
         OnnxModel ens = null;
         try {
             seg = OnnxModel.load(src, EngineConfig.SEGMENTER, config.device(), config.threads(), config.spin());
-            ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), config.sparseThreads(), config.spin());
-            ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), config.sparseThreads(), config.spin());
+            // A point refiner and the ensembler run blocks of rows on sparseThreads threads of their
+            // own, one ONNX Runtime thread each; a sparse-conv refiner sees all rows in one call.
+            boolean pointRefiner = !"sparseconv".equals(src.card(EngineConfig.REFINER).kind);
+            ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), pointRefiner ? 1 : config.sparseThreads(), config.spin());
+            ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), 1, config.spin());
             return new Models(config, seg, ref, ens);
         } catch (RuntimeException e) {
             closeQuietly(seg);
@@ -107,12 +110,12 @@ public final class Models implements AutoCloseable {
 
     /** Stage 3. */
     public SparseRefiner refiner() {
-        return new SparseRefiner(refiner, segmenter.card());
+        return new SparseRefiner(refiner, segmenter.card(), PixelWork.of(config.sparseThreads()));
     }
 
     /** Stage 4. */
     public GatedEnsembler ensembler() {
-        return new GatedEnsembler(ensembler, classes());
+        return new GatedEnsembler(ensembler, classes(), PixelWork.of(config.sparseThreads()));
     }
 
     /** Dense inference at full resolution (the baseline). */

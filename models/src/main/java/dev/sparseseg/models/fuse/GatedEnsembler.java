@@ -5,6 +5,7 @@ import dev.sparseseg.models.coarse.CoarseLogits;
 import dev.sparseseg.models.image.LabelMap;
 import dev.sparseseg.models.refine.RefinedPixels;
 import dev.sparseseg.models.runtime.OnnxModel;
+import dev.sparseseg.models.runtime.PixelWork;
 
 import java.util.Arrays;
 
@@ -16,8 +17,10 @@ import java.util.Arrays;
 public final class GatedEnsembler {
     private final OnnxModel model;
     private final int classes;
+    private final PixelWork work;
 
-    public GatedEnsembler(OnnxModel model, int classes) {
+    /** @param work threads that run blocks of rows side by side */
+    public GatedEnsembler(OnnxModel model, int classes, PixelWork work) {
         ModelCard card = model.card();
         if (!ModelCard.ENSEMBLER.equals(card.role)) {
             throw new IllegalArgumentException("model " + card.name + " has role " + card.role + ", not ensembler");
@@ -32,6 +35,7 @@ public final class GatedEnsembler {
         model.require(out.length == 2 && out[1] == classes, "output is " + Arrays.toString(out) + ", expected [N, " + classes + "]");
         this.model = model;
         this.classes = classes;
+        this.work = work;
     }
 
     /** Fused logits {@code [N, C]} of the refined pixels. */
@@ -41,7 +45,7 @@ public final class GatedEnsembler {
             return new float[0];
         }
         return model.runRows(new OnnxModel.Input[] {OnnxModel.Input.of(r.coarse(), n, classes),
-                OnnxModel.Input.of(r.refined(), n, classes)}, n, classes);
+                OnnxModel.Input.of(r.refined(), n, classes)}, n, classes, work);
     }
 
     /** The full-resolution label map: coarse everywhere, fused logits at the refined pixels. */

@@ -4,6 +4,7 @@ import dev.sparseseg.models.card.ModelCard;
 import dev.sparseseg.models.coarse.CoarseLogits;
 import dev.sparseseg.models.image.RgbFrame;
 import dev.sparseseg.models.runtime.OnnxModel;
+import dev.sparseseg.models.runtime.PixelWork;
 import dev.sparseseg.models.select.Selection;
 
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.Arrays;
  */
 public final class SparseRefiner {
     private final OnnxModel model;
+    private final PixelWork work;
     private final PointFeaturizer featurizer;
     private final int classes;
     private final NeighbourTable neighbours;
@@ -25,8 +27,9 @@ public final class SparseRefiner {
     /**
      * @param segmenter the card of the coarse model whose logits this refiner was trained on
      *                  (its normalisation is reused for the RGB features)
+     * @param work      threads that run a point refiner's blocks of rows side by side
      */
-    public SparseRefiner(OnnxModel model, ModelCard segmenter) {
+    public SparseRefiner(OnnxModel model, ModelCard segmenter, PixelWork work) {
         ModelCard card = model.card();
         if (!ModelCard.REFINER.equals(card.role)) {
             throw new IllegalArgumentException("model " + card.name + " has role " + card.role + ", not refiner");
@@ -56,6 +59,7 @@ public final class SparseRefiner {
         model.require(matches(model.outputShape(model.outputNames().get(0)), classes),
                 "output is " + Arrays.toString(model.outputShape(model.outputNames().get(0))) + ", expected [N, " + classes + "]");
         this.model = model;
+        this.work = work;
     }
 
     /** [N, k] with N dynamic (or any) and k fixed. */
@@ -88,7 +92,7 @@ public final class SparseRefiner {
                 : new OnnxModel.Input[] {OnnxModel.Input.of(feats, n, f), OnnxModel.Input.of(coarse, n, classes),
                         OnnxModel.Input.ofLongs(neighbours.build(sel, frame.width(), frame.height()), n, 9)};
         // A point refiner's rows are independent; a sparse-conv one's neighbours index all of them.
-        float[] refined = neighbours == null ? model.runRows(in, n, classes) : model.run(in, new long[] {n, classes});
+        float[] refined = neighbours == null ? model.runRows(in, n, classes, work) : model.run(in, new long[] {n, classes});
         return new RefinedPixels(sel, classes, coarse, refined);
     }
 }

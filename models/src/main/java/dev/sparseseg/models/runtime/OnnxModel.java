@@ -37,8 +37,8 @@ public final class OnnxModel implements AutoCloseable {
     private final Map<String, long[]> inputShapes = new LinkedHashMap<>();
     private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
     private final Device device;
-    private DirectBuffer[] inputBuffers = new DirectBuffer[0];
-    private final DirectBuffer outputBuffer = new DirectBuffer();
+    /** Direct buffers of the calls that may run at once: slot 0 for {@link #run}, one per part of {@link #runRows}. */
+    private Buffers[] slots = {new Buffers()};
     private boolean closed;
 
     private OnnxModel(ModelCard card, String file, OrtEnvironment env, OrtSession session, Device device) throws OrtException {
@@ -164,7 +164,7 @@ public final class OnnxModel implements AutoCloseable {
     public float[] run(Input[] inputs, float[] out, long[][] shapeOut) {
         List<OnnxTensor> tensors = new ArrayList<>(inputs.length);
         try {
-            try (OrtSession.Result result = session.run(feed(inputs, tensors))) {
+            try (OrtSession.Result result = session.run(feed(inputs, 0, slots[0], tensors))) {
                 OnnxTensor o = (OnnxTensor) result.get(0);
                 long[] shape = o.getInfo().getShape();
                 int n = Math.toIntExact(product(shape));
@@ -192,8 +192,8 @@ public final class OnnxModel implements AutoCloseable {
         int n = Math.toIntExact(product(outputShape));
         List<OnnxTensor> tensors = new ArrayList<>(inputs.length + 1);
         try {
-            Map<String, OnnxTensor> feed = feed(inputs, tensors);
-            ByteBuffer out = outputBuffer.get(n * Float.BYTES);
+            Map<String, OnnxTensor> feed = feed(inputs, 0, slots[0], tensors);
+            ByteBuffer out = slots[0].output.get(n * Float.BYTES);
             FloatBuffer view = out.asFloatBuffer();
             view.limit(n);
             OnnxTensor pinned = OnnxTensor.createTensor(env, view, outputShape);
@@ -220,34 +220,51 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * As {@link #run(Input[], long[])} for a model whose rows are independent ({@code [N, k]}
-     * float inputs, {@code [N, outColumns]} out, like the point refiner and the ensembler), run
-     * {@link #ROW_BLOCK} rows at a time, so that each block's intermediates stay in cache.
+     * float inputs, {@code [N, outColumns]} out, like the point refiner and the ensembler):
+     * {@link #ROW_BLOCK} rows per call, so that each block's intermediates stay in cache, and
+     * the blocks shared among {@code work}'s threads, each call on one thread. These models'
+     * operators are too small for ONNX Runtime's own threads to pay (one thread ran them as
+     * fast as two); whole blocks side by side do.
      */
-    public float[] runRows(Input[] inputs, int n, int outColumns) {
-        int block = ROW_BLOCK;
+    public float[] runRows(Input[] inputs, int n, int outColumns, PixelWork work) {
         float[] dst = new float[n * outColumns];
+        int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
+        int parts = Math.min(work.threads(), blocks);
+        if (slots.length < parts) {
+            Buffers[] more = java.util.Arrays.copyOf(slots, parts);
+            for (int p = slots.length; p < parts; p++) {
+                more[p] = new Buffers();
+            }
+            slots = more;
+        }
+        Buffers[] use = slots;
+        work.forRange(parts, 1, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                for (int b = blocks * p / parts; b < blocks * (p + 1) / parts; b++) {
+                    runBlock(inputs, b * ROW_BLOCK, Math.min(ROW_BLOCK, n - b * ROW_BLOCK), outColumns, use[p], dst);
+                }
+            }
+        });
+        return dst;
+    }
+
+    /** Rows {@code [first, first + rows)} of {@code inputs} through the model into the same rows of {@code dst}. */
+    private void runBlock(Input[] inputs, int first, int rows, int outColumns, Buffers slot, float[] dst) {
         Input[] part = new Input[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            part[i] = new Input(inputs[i].floats(), null, new long[] {rows, inputs[i].shape()[1]});
+        }
         List<OnnxTensor> tensors = new ArrayList<>(inputs.length + 1);
         try {
-            for (int r0 = 0; r0 < n; r0 += block) {
-                int rows = Math.min(block, n - r0);
-                for (int i = 0; i < inputs.length; i++) {
-                    int k = Math.toIntExact(inputs[i].shape()[1]);
-                    part[i] = new Input(inputs[i].floats(), null, new long[] {rows, k});
-                }
-                Map<String, OnnxTensor> feed = feed(part, r0, tensors);
-                ByteBuffer out = outputBuffer.get(rows * outColumns * Float.BYTES);
-                FloatBuffer view = out.asFloatBuffer();
-                view.limit(rows * outColumns);
-                OnnxTensor pinned = OnnxTensor.createTensor(env, view, new long[] {rows, outColumns});
-                tensors.add(pinned);
-                try (OrtSession.Result ignored = session.run(feed, Map.of(outputNames.get(0), pinned))) {
-                    out.clear().asFloatBuffer().get(dst, r0 * outColumns, rows * outColumns);
-                }
-                tensors.forEach(OnnxTensor::close);
-                tensors.clear();
+            Map<String, OnnxTensor> feed = feed(part, first, slot, tensors);
+            ByteBuffer out = slot.output.get(rows * outColumns * Float.BYTES);
+            FloatBuffer view = out.asFloatBuffer();
+            view.limit(rows * outColumns);
+            OnnxTensor pinned = OnnxTensor.createTensor(env, view, new long[] {rows, outColumns});
+            tensors.add(pinned);
+            try (OrtSession.Result ignored = session.run(feed, Map.of(outputNames.get(0), pinned))) {
+                out.clear().asFloatBuffer().get(dst, first * outColumns, rows * outColumns);
             }
-            return dst;
         } catch (OrtException e) {
             throw new IllegalStateException("inference failed in " + file + ": " + e.getMessage(), e);
         } finally {
@@ -255,24 +272,24 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    /** Input tensors over the reused direct buffers, keyed by the model's input names; each also goes to {@code opened}. */
-    private Map<String, OnnxTensor> feed(Input[] inputs, List<OnnxTensor> opened) throws OrtException {
-        return feed(inputs, 0, opened);
-    }
-
-    /** As {@link #feed(Input[], List)} from row {@code firstRow} of each (float) input. */
-    private Map<String, OnnxTensor> feed(Input[] inputs, int firstRow, List<OnnxTensor> opened) throws OrtException {
+    /**
+     * Input tensors over {@code slot}'s direct buffers, keyed by the model's input names, from
+     * row {@code firstRow} of each input; each also goes to {@code opened}.
+     */
+    private Map<String, OnnxTensor> feed(Input[] inputs, int firstRow, Buffers slot, List<OnnxTensor> opened) throws OrtException {
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         for (int i = 0; i < inputs.length; i++) {
             Input in = inputs[i];
             int n = Math.toIntExact(product(in.shape()));
             OnnxTensor t;
             if (in.floats() != null) {
-                FloatBuffer buf = floatBuffer(i, n);
+                FloatBuffer buf = slot.input(i, n * Float.BYTES).asFloatBuffer();
+                buf.limit(n);
                 buf.put(in.floats(), firstRow == 0 ? 0 : firstRow * Math.toIntExact(in.shape()[1]), n).flip();
                 t = OnnxTensor.createTensor(env, buf, in.shape());
             } else {
-                LongBuffer buf = longBuffer(i, n);
+                LongBuffer buf = slot.input(i, n * Long.BYTES).asLongBuffer();
+                buf.limit(n);
                 buf.put(in.longs(), 0, n).flip();
                 t = OnnxTensor.createTensor(env, buf, in.shape());
             }
@@ -282,29 +299,20 @@ public final class OnnxModel implements AutoCloseable {
         return feed;
     }
 
-    private FloatBuffer floatBuffer(int i, int n) {
-        ByteBuffer b = directBuffer(i, n * Float.BYTES);
-        FloatBuffer f = b.asFloatBuffer();
-        f.limit(n);
-        return f;
-    }
+    /** The direct buffers one call at a time uses: one per input, one for the output. */
+    private static final class Buffers {
+        private DirectBuffer[] inputs = new DirectBuffer[0];
+        private final DirectBuffer output = new DirectBuffer();
 
-    private LongBuffer longBuffer(int i, int n) {
-        ByteBuffer b = directBuffer(i, n * Long.BYTES);
-        LongBuffer l = b.asLongBuffer();
-        l.limit(n);
-        return l;
-    }
-
-    /** The direct buffer of input slot {@code i}, reused across runs. */
-    private ByteBuffer directBuffer(int i, int bytes) {
-        if (inputBuffers.length <= i) {
-            inputBuffers = java.util.Arrays.copyOf(inputBuffers, i + 1);
+        ByteBuffer input(int i, int bytes) {
+            if (inputs.length <= i) {
+                inputs = java.util.Arrays.copyOf(inputs, i + 1);
+            }
+            if (inputs[i] == null) {
+                inputs[i] = new DirectBuffer();
+            }
+            return inputs[i].get(bytes);
         }
-        if (inputBuffers[i] == null) {
-            inputBuffers[i] = new DirectBuffer();
-        }
-        return inputBuffers[i].get(bytes);
     }
 
     static long product(long[] shape) {

@@ -8,7 +8,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The refiner and the ensembler run block by block give what one call over all rows gives. */
+/** The refiner and the ensembler run block by block, blocks on two threads, give what one call over all rows gives. */
 class RowBlocksTest {
     @Test
     void blocksMatchOneCall() {
@@ -29,7 +29,7 @@ class RowBlocksTest {
 
     private static void check(OnnxModel m, OnnxModel.Input[] in, int n, int c) {
         float[] whole = m.run(in, new long[] {n, c});
-        float[] blocks = m.runRows(in, n, c);
+        float[] blocks = m.runRows(in, n, c, PixelWork.of(2));
         assertEquals(whole.length, blocks.length);
         for (int i = 0; i < whole.length; i++) {
             assertEquals(whole[i], blocks[i], 1e-5f * Math.max(1f, Math.abs(whole[i])), m.file() + " row " + i / c);
