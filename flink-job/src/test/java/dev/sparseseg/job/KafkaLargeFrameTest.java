@@ -2,6 +2,7 @@ package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.PalettePng;
+import dev.sparseseg.models.eval.UpscaledFrames;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,6 +78,38 @@ class KafkaLargeFrameTest extends KafkaJobFixture {
         assertEquals(2160, labels.height());
         assertArrayEquals(expected.get(120, TimeUnit.SECONDS), labels.labels(),
                 "4K labels differ from the engine's on the same decoded JPEG");
+    }
+
+    @Test
+    void largeFramesDecodedBesideTheStagesKeepTheirOrderAndABrokenOneIsADeadLetter() throws Exception {
+        // 1080p: over the RGB size that crosses the keyBy decoded, so AsyncDecode decodes these.
+        List<java.nio.file.Path> val = JobTestSupport.camvidVal(5);
+        List<byte[]> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            RgbFrame f = ImageFiles.readRgb(val.get(i));
+            sent.add(UpscaledFrames.jpeg(UpscaledFrames.upscale(f, 1920, 1080), 0.9f, false));
+        }
+        byte[] truncated = java.util.Arrays.copyOf(sent.get(2), sent.get(2).length / 2);
+        sent.set(2, truncated);
+        try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
+            for (int i = 0; i < sent.size(); i++) {
+                producer.send(frame("hd", i, System.currentTimeMillis(), sent.get(i))).get();
+            }
+        }
+        job = KafkaTestSupport.startJob(broker, 1, null);
+        List<ConsumerRecord<String, byte[]>> out = consume(broker, job, SEGMENTS, 4, 180);
+        List<ConsumerRecord<String, byte[]>> dead = consume(broker, job, DLQ, 1, 30);
+        KafkaTestSupport.cancel(job);
+        job = null;
+
+        assertEquals(List.of("0", "1", "3", "4"), out.stream().map(r -> header(r, Headers.SEQ)).toList());
+        for (ConsumerRecord<String, byte[]> r : out) {
+            assertEquals(1920, PalettePng.decode(r.value()).width());
+        }
+        assertEquals("2", header(dead.get(0), Headers.SEQ));
+        assertArrayEquals(truncated, dead.get(0).value(), "the dead letter carries the bytes as sent");
+        String error = header(dead.get(0), Headers.ERROR);
+        assertTrue(error.contains("hd#2") && error.contains("truncated"), error);
     }
 
     /**

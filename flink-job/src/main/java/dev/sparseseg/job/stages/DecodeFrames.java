@@ -7,17 +7,17 @@ import dev.sparseseg.job.metrics.JobMetrics;
 import dev.sparseseg.job.metrics.SecondsHistogram;
 import dev.sparseseg.models.image.RgbFrame;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
  * The gate into the stages: frames arrive as RGB (sources decode with {@link ImageDecoder} in
- * their own threads; cameras deliver RGB), or still encoded (from a source without a decoder,
- * or too large to cross the keyBy decoded), decoded here. Anything that is not a usable image goes to {@link #DEAD_LETTERS} with the
+ * their own threads, {@link AsyncDecode} those too large to cross the keyBy decoded; cameras
+ * deliver RGB). Anything that is not a usable image goes to {@link #DEAD_LETTERS} with the
  * reason, and the job goes on.
  */
-public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord, FrameInFlight> {
+public final class DecodeFrames extends ProcessFunction<FrameRecord, FrameInFlight> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
     };
     /** Smaller frames than this cannot be segmented meaningfully (the coarse model downsamples 4x at half scale). */
@@ -52,6 +52,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
         }
         long t0 = System.nanoTime();
         if (r.format == FrameFormat.ENCODED) {
+            // Not expected behind AsyncDecode; decoded here rather than lost.
             ImageDecoder.decodeHere(r, maxPixels);
             if (r.error != null) {
                 reject(r, r.error, ctx);
@@ -77,7 +78,7 @@ public final class DecodeFrames extends KeyedProcessFunction<String, FrameRecord
             return;
         }
         FrameInFlight f = FrameInFlight.of(r, frame);
-        // Includes the decoding a source did in its own thread.
+        // Includes the decoding a source or AsyncDecode did in its own thread.
         f.stageNs[FrameInFlight.Stage.DECODE.ordinal()] = System.nanoTime() - t0 + r.decodeNanos;
         stageTime.record(f.stageNs[FrameInFlight.Stage.DECODE.ordinal()]);
         out.collect(f);
