@@ -16,7 +16,7 @@ import dev.sparseseg.connectors.uri.SinkUri;
 import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.job.io.DeadLetterLog;
 import dev.sparseseg.job.stages.CoarseInferenceStage;
-import dev.sparseseg.job.stages.AsyncDecode;
+import dev.sparseseg.job.stages.DecodeAhead;
 import dev.sparseseg.job.stages.DecodeFrames;
 import dev.sparseseg.job.stages.EncodeSegments;
 import dev.sparseseg.job.stages.EntropySelectionStage;
@@ -27,7 +27,7 @@ import dev.sparseseg.job.stages.SparseRefinementStage;
 import dev.sparseseg.models.engine.EngineConfig;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.operators.SlotSharingGroup;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -50,13 +50,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * The streaming job: sources, then one operator per SparseRefine stage (decode, coarse
  * inference, entropy selection, sparse refinement, gated fusion, encode), then sinks. Large
- * frames that cross the keyBy encoded are decoded by {@link AsyncDecode} beside the stages.
+ * frames that cross the keyBy encoded are decoded by {@link DecodeAhead} beside the stages.
  * Frames are keyed by stream id once, right after the sources, and every later edge keeps
  * the key, so each stream's frames come out in order. The stages chain (records pass by
  * reference) unless refinement is split out with its own parallelism and slot sharing group.
@@ -144,10 +143,10 @@ public final class SegmentationJob {
         }
 
         DataStream<FrameRecord> frames = sources(env, s);
-        // Ordered: each stream's frames stay in order, and the chain after the keyBy stays keyed by stream.
-        SingleOutputStreamOperator<FrameInFlight> decoded = AsyncDataStream.orderedWait(frames.keyBy(f -> f.streamId),
-                        new AsyncDecode(s.maxPixels()), AsyncDecode.TIMEOUT_MS, TimeUnit.MILLISECONDS, AsyncDecode.CAPACITY)
-                .name("decode async").uid("decode-async").setParallelism(s.parallelism())
+        SingleOutputStreamOperator<FrameInFlight> decoded = frames
+                .keyBy(f -> f.streamId)
+                .transform("decode ahead", TypeInformation.of(FrameRecord.class), new DecodeAhead.Factory(s.maxPixels()))
+                .uid("decode-ahead").setParallelism(s.parallelism())
                 .process(new DecodeFrames(s.maxPixels())).name("decode").uid("decode").setParallelism(s.parallelism());
         DataStream<FrameInFlight> selected = decoded
                 .map(new CoarseInferenceStage(engine)).name("coarse inference").uid("coarse-inference").setParallelism(s.parallelism())

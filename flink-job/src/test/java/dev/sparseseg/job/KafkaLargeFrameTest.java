@@ -2,9 +2,13 @@ package dev.sparseseg.job;
 
 import dev.sparseseg.connectors.frame.Headers;
 import dev.sparseseg.connectors.frame.PalettePng;
-import dev.sparseseg.models.eval.UpscaledFrames;
 import dev.sparseseg.models.image.ImageFiles;
 import dev.sparseseg.models.image.RgbFrame;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.sparseseg.job.KafkaTestSupport.DLQ;
+import static dev.sparseseg.job.KafkaTestSupport.FRAMES;
 import static dev.sparseseg.job.KafkaTestSupport.SEGMENTS;
 import static dev.sparseseg.job.KafkaTestSupport.consume;
 import static dev.sparseseg.job.KafkaTestSupport.frame;
@@ -81,35 +86,42 @@ class KafkaLargeFrameTest extends KafkaJobFixture {
     }
 
     @Test
-    void largeFramesDecodedBesideTheStagesKeepTheirOrderAndABrokenOneIsADeadLetter() throws Exception {
-        // 1080p: over the RGB size that crosses the keyBy decoded, so AsyncDecode decodes these.
-        List<java.nio.file.Path> val = JobTestSupport.camvidVal(5);
-        List<byte[]> sent = new java.util.ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            RgbFrame f = ImageFiles.readRgb(val.get(i));
-            sent.add(UpscaledFrames.jpeg(UpscaledFrames.upscale(f, 1920, 1080), 0.9f, false));
-        }
-        byte[] truncated = java.util.Arrays.copyOf(sent.get(2), sent.get(2).length / 2);
-        sent.set(2, truncated);
+    void largeFramesDecodedAheadKeepTheirOrderPassCheckpointsAndABrokenOneIsADeadLetter() throws Exception {
+        // Over the RGB size that crosses the keyBy decoded, so DecodeAhead decodes these, while
+        // checkpoints every 100 ms pass it with frames held.
+        byte[] jpeg = frame4k();
+        byte[] truncated = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
+        List<byte[]> sent = List.of(jpeg, jpeg, truncated, jpeg, jpeg, jpeg);
         try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
             for (int i = 0; i < sent.size(); i++) {
-                producer.send(frame("hd", i, System.currentTimeMillis(), sent.get(i))).get();
+                producer.send(frame("uhd", i, System.currentTimeMillis(), sent.get(i))).get();
             }
         }
-        job = KafkaTestSupport.startJob(broker, 1, null);
-        List<ConsumerRecord<String, byte[]>> out = consume(broker, job, SEGMENTS, 4, 180);
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
+        // A failed checkpoint would fail the job, and the test with it.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        String kafka = "kafka://" + broker.bootstrapServers() + "/";
+        SegmentationJob.build(env, new JobSettings(List.of(kafka + FRAMES), List.of(kafka + SEGMENTS), null,
+                JobTestSupport.engine(), 1, null, null, "sparseseg-test-ahead", 100, 0));
+        job = env.executeAsync(SegmentationJob.NAME);
+        List<ConsumerRecord<String, byte[]>> out = consume(broker, job, SEGMENTS, 5, 180);
         List<ConsumerRecord<String, byte[]>> dead = consume(broker, job, DLQ, 1, 30);
+        // Checkpoints every 100 ms went on while 4K frames were held.
+        Thread.sleep(1000);
+        assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS));
         KafkaTestSupport.cancel(job);
         job = null;
 
-        assertEquals(List.of("0", "1", "3", "4"), out.stream().map(r -> header(r, Headers.SEQ)).toList());
+        assertEquals(List.of("0", "1", "3", "4", "5"), out.stream().map(r -> header(r, Headers.SEQ)).toList());
         for (ConsumerRecord<String, byte[]> r : out) {
-            assertEquals(1920, PalettePng.decode(r.value()).width());
+            assertEquals(3840, PalettePng.decode(r.value()).width());
         }
         assertEquals("2", header(dead.get(0), Headers.SEQ));
         assertArrayEquals(truncated, dead.get(0).value(), "the dead letter carries the bytes as sent");
         String error = header(dead.get(0), Headers.ERROR);
-        assertTrue(error.contains("hd#2") && error.contains("truncated"), error);
+        assertTrue(error.contains("uhd#2") && error.contains("truncated"), error);
     }
 
     /**

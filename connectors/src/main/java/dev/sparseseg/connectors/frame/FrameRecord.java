@@ -43,6 +43,25 @@ public class FrameRecord {
     public FrameRecord() {
     }
 
+    /** A copy of every field; the byte arrays are shared, not copied. */
+    public FrameRecord copy() {
+        FrameRecord c = new FrameRecord();
+        c.streamId = streamId;
+        c.seq = seq;
+        c.timestampMs = timestampMs;
+        c.receivedMs = receivedMs;
+        c.format = format;
+        c.data = data;
+        c.width = width;
+        c.height = height;
+        c.droppedBefore = droppedBefore;
+        c.decodeNanos = decodeNanos;
+        c.error = error;
+        c.original = original;
+        c.headers = headers;
+        return c;
+    }
+
     public static FrameRecord encoded(String streamId, long seq, long timestampMs, byte[] bytes) {
         FrameRecord r = new FrameRecord();
         r.streamId = streamId;

@@ -13,7 +13,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The gate into the stages: frames arrive as RGB (sources decode with {@link ImageDecoder} in
- * their own threads, {@link AsyncDecode} those too large to cross the keyBy decoded; cameras
+ * their own threads, {@link DecodeAhead} those too large to cross the keyBy decoded; cameras
  * deliver RGB). Anything that is not a usable image goes to {@link #DEAD_LETTERS} with the
  * reason, and the job goes on.
  */
@@ -52,7 +52,7 @@ public final class DecodeFrames extends ProcessFunction<FrameRecord, FrameInFlig
         }
         long t0 = System.nanoTime();
         if (r.format == FrameFormat.ENCODED) {
-            // Not expected behind AsyncDecode; decoded here rather than lost.
+            // Not expected behind DecodeAhead; decoded here rather than lost.
             ImageDecoder.decodeHere(r, maxPixels);
             if (r.error != null) {
                 reject(r, r.error, ctx);
@@ -78,7 +78,7 @@ public final class DecodeFrames extends ProcessFunction<FrameRecord, FrameInFlig
             return;
         }
         FrameInFlight f = FrameInFlight.of(r, frame);
-        // Includes the decoding a source or AsyncDecode did in its own thread.
+        // Includes the decoding a source or DecodeAhead did in its own thread.
         f.stageNs[FrameInFlight.Stage.DECODE.ordinal()] = System.nanoTime() - t0 + r.decodeNanos;
         stageTime.record(f.stageNs[FrameInFlight.Stage.DECODE.ordinal()]);
         out.collect(f);

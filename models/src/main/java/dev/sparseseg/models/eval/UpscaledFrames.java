@@ -67,11 +67,8 @@ public final class UpscaledFrames {
      * nearest neighbour: label map i of a split stays aligned with its frame.
      */
     public static LabelMap labels(LabelMap src, int width, int height) {
-        double aspect = (double) width / height;
-        double cropW = Math.min(src.width(), src.height() * aspect);
-        double cropH = cropW / aspect;
-        double x0 = (src.width() - cropW) / 2;
-        double y0 = (src.height() - cropH) / 2;
+        double[] crop = centreCrop(src.width(), src.height(), width, height);
+        double x0 = crop[0], y0 = crop[1], cropW = crop[2], cropH = crop[3];
         int[] xs = new int[width];
         for (int x = 0; x < width; x++) {
             xs[x] = Math.min((int) Math.floor(x0 + (x + 0.5) * cropW / width), src.width() - 1);
@@ -114,12 +111,8 @@ public final class UpscaledFrames {
      * (half-pixel centres, edges clamped, as PyTorch's {@code align_corners=False}).
      */
     public static RgbFrame frame(RgbFrame src, int width, int height) {
-        // The largest centred region of src with the target's aspect ratio.
-        double aspect = (double) width / height;
-        double cropW = Math.min(src.width(), src.height() * aspect);
-        double cropH = cropW / aspect;
-        double x0 = (src.width() - cropW) / 2;
-        double y0 = (src.height() - cropH) / 2;
+        double[] crop = centreCrop(src.width(), src.height(), width, height);
+        double x0 = crop[0], y0 = crop[1], cropW = crop[2], cropH = crop[3];
         int[] xLo = new int[width];
         int[] xHi = new int[width];
         float[] xW = new float[width];
@@ -149,6 +142,14 @@ public final class UpscaledFrames {
             }
         }
         return new RgbFrame(width, height, out);
+    }
+
+    /** The largest centred region of a {@code w x h} source with the target's aspect ratio: x0, y0, width, height. */
+    private static double[] centreCrop(int w, int h, int width, int height) {
+        double aspect = (double) width / height;
+        double cropW = Math.min(w, h * aspect);
+        double cropH = cropW / aspect;
+        return new double[] {(w - cropW) / 2, (h - cropH) / 2, cropW, cropH};
     }
 
     /** For each output index: the two source indices either side of its centre and the weight of the second. */
