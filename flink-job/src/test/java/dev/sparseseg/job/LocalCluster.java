@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -56,7 +57,9 @@ final class LocalCluster implements AutoCloseable {
     long taskManagerPid(int n) throws IOException {
         Path f = dir.resolve("taskmanager-" + n + ".pid");
         try {
-            return Long.parseLong(Files.readString(f).trim());
+            String pid = Files.readString(f).trim();
+            // Empty while the supervisor rewrites it for a restarted TaskManager.
+            return pid.isEmpty() ? -1 : Long.parseLong(pid);
         } catch (java.nio.file.NoSuchFileException e) {
             return -1;
         }
@@ -65,6 +68,8 @@ final class LocalCluster implements AutoCloseable {
     /** {@code kill -9} TaskManager {@code n}'s JVM: no shutdown hook, no goodbye to the JobManager. */
     void killTaskManager(int n) throws Exception {
         long pid = taskManagerPid(n);
+        // kill -9 -1 would signal every process of this user.
+        assertTrue(pid > 0, "TaskManager " + n + " has no process id");
         Process p = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
         assertEquals(0, p.waitFor(), "kill -9 " + pid);
     }
