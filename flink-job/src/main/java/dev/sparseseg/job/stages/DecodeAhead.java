@@ -55,14 +55,7 @@ public final class DecodeAhead extends AbstractStreamOperator<FrameRecord> imple
     @Override
     public void open() throws Exception {
         super.open();
-        thread = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(() -> {
-                IdlePriority.lowerCurrentThread();
-                task.run();
-            }, ImageDecoder.IDLE_THREAD_NAME);
-            t.setDaemon(true);
-            return t;
-        });
+        thread = Executors.newSingleThreadExecutor(IdlePriority.threads(ImageDecoder.IDLE_THREAD_NAME));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.sparseseg.job.stages;
 
 import dev.sparseseg.connectors.frame.DeadLetter;
-import dev.sparseseg.connectors.frame.FrameFormat;
 import dev.sparseseg.connectors.frame.FrameRecord;
 import dev.sparseseg.job.metrics.JobMetrics;
 import dev.sparseseg.job.metrics.SecondsHistogram;
@@ -51,14 +50,6 @@ public final class DecodeFrames extends ProcessFunction<FrameRecord, FrameInFlig
             return;
         }
         long t0 = System.nanoTime();
-        if (r.format == FrameFormat.ENCODED) {
-            // Not expected behind DecodeAhead; decoded here rather than lost.
-            ImageDecoder.decodeHere(r, maxPixels);
-            if (r.error != null) {
-                reject(r, r.error, ctx);
-                return;
-            }
-        }
         RgbFrame frame;
         try {
             frame = new RgbFrame(r.width, r.height, r.data);

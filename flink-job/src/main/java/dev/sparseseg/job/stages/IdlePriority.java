@@ -3,6 +3,8 @@ package dev.sparseseg.job.stages;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 
+import java.util.concurrent.ThreadFactory;
+
 /**
  * Linux's SCHED_IDLE for the calling thread: the kernel runs it only on a core that nothing
  * else wants, and a waking thread of normal priority takes the core back at once. Decoding
@@ -41,6 +43,18 @@ final class IdlePriority {
             return false;
         }
         return true;
+    }
+
+    /** Daemon threads named {@code name} that put themselves on SCHED_IDLE before their first task. */
+    static ThreadFactory threads(String name) {
+        return task -> {
+            Thread t = new Thread(() -> {
+                lowerCurrentThread();
+                task.run();
+            }, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static native int sched_setscheduler(int pid, int policy, int[] param);

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * JPEG/PNG to RGB with the engine's decoder, run by the sources in their own threads for
- * frames up to {@link #MAX_RGB_BYTES} of RGB, and by {@link DecodeFrames} after the keyBy
+ * frames up to {@link #MAX_RGB_BYTES} of RGB, and by {@link DecodeAhead} after the keyBy
  * for larger ones and for whatever the sources left encoded.
  */
 public final class ImageDecoder implements FrameDecoder {
@@ -23,7 +23,7 @@ public final class ImageDecoder implements FrameDecoder {
     static final String IDLE_THREAD_NAME = "sparseseg-decode";
     /**
      * Frames whose RGB would be larger stay encoded here and are decoded after the keyBy, by
-     * {@link DecodeFrames}: Flink's network stack spills records over 5 MiB to disk where it
+     * {@link DecodeAhead}: Flink's network stack spills records over 5 MiB to disk where it
      * receives them, and a 1080p RGB frame is 6 MB (4K: 25 MB).
      */
     static final long MAX_RGB_BYTES = 4L << 20;
@@ -91,14 +91,8 @@ public final class ImageDecoder implements FrameDecoder {
 
     private synchronized ThreadPoolExecutor idleThread() {
         if (idleThread == null) {
-            idleThread = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-                Thread t = new Thread(() -> {
-                    IdlePriority.lowerCurrentThread();
-                    task.run();
-                }, IDLE_THREAD_NAME);
-                t.setDaemon(true);
-                return t;
-            });
+            idleThread = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    IdlePriority.threads(IDLE_THREAD_NAME));
             idleThread.allowCoreThreadTimeOut(true);
         }
         return idleThread;

@@ -189,25 +189,9 @@ public final class OnnxModel implements AutoCloseable {
      * (0.8 ms per call at N = 30,000, and direct-memory churn).
      */
     public float[] run(Input[] inputs, long[] outputShape) {
-        int n = Math.toIntExact(product(outputShape));
-        List<OnnxTensor> tensors = new ArrayList<>(inputs.length + 1);
-        try {
-            Map<String, OnnxTensor> feed = feed(inputs, 0, slots[0], tensors);
-            ByteBuffer out = slots[0].output.get(n * Float.BYTES);
-            FloatBuffer view = out.asFloatBuffer();
-            view.limit(n);
-            OnnxTensor pinned = OnnxTensor.createTensor(env, view, outputShape);
-            tensors.add(pinned);
-            try (OrtSession.Result ignored = session.run(feed, Map.of(outputNames.get(0), pinned))) {
-                float[] dst = new float[n];
-                out.clear().asFloatBuffer().get(dst, 0, n);
-                return dst;
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("inference failed in " + file + ": " + e.getMessage(), e);
-        } finally {
-            tensors.forEach(OnnxTensor::close);
-        }
+        float[] dst = new float[Math.toIntExact(product(outputShape))];
+        runPinned(inputs, 0, outputShape, slots[0], dst, 0);
+        return dst;
     }
 
     /**
@@ -258,16 +242,26 @@ public final class OnnxModel implements AutoCloseable {
         for (int i = 0; i < inputs.length; i++) {
             part[i] = new Input(inputs[i].floats(), null, new long[] {rows, inputs[i].shape()[1]});
         }
+        runPinned(part, first, new long[] {rows, outColumns}, slot, dst, first * outColumns);
+    }
+
+    /**
+     * Runs the model on {@code inputs} from row {@code firstRow}, ONNX Runtime writing the first
+     * output straight into {@code slot}'s output buffer, and copies it into {@code dst} from
+     * {@code dstOffset}.
+     */
+    private void runPinned(Input[] inputs, int firstRow, long[] outputShape, Buffers slot, float[] dst, int dstOffset) {
+        int n = Math.toIntExact(product(outputShape));
         List<OnnxTensor> tensors = new ArrayList<>(inputs.length + 1);
         try {
-            Map<String, OnnxTensor> feed = feed(part, first, slot, tensors);
-            ByteBuffer out = slot.output.get(rows * outColumns * Float.BYTES);
+            Map<String, OnnxTensor> feed = feed(inputs, firstRow, slot, tensors);
+            ByteBuffer out = slot.output.get(n * Float.BYTES);
             FloatBuffer view = out.asFloatBuffer();
-            view.limit(rows * outColumns);
-            OnnxTensor pinned = OnnxTensor.createTensor(env, view, new long[] {rows, outColumns});
+            view.limit(n);
+            OnnxTensor pinned = OnnxTensor.createTensor(env, view, outputShape);
             tensors.add(pinned);
             try (OrtSession.Result ignored = session.run(feed, Map.of(outputNames.get(0), pinned))) {
-                out.clear().asFloatBuffer().get(dst, first * outColumns, rows * outColumns);
+                out.clear().asFloatBuffer().get(dst, dstOffset, n);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("inference failed in " + file + ": " + e.getMessage(), e);
