@@ -90,6 +90,11 @@ public final class ModelCard {
         return classes.size();
     }
 
+    /** A refiner of submanifold convolutions, which needs each pixel's neighbours, rather than a point head. */
+    public boolean sparseConvRefiner() {
+        return "sparseconv".equals(kind);
+    }
+
     /** Class colours as packed 0xRRGGBB, indexed by class id. */
     public int[] palette() {
         int[] p = new int[classes.size()];

@@ -51,7 +51,7 @@ public final class Models implements AutoCloseable {
             seg = OnnxModel.load(src, EngineConfig.SEGMENTER, config.device(), config.threads(), config.spin());
             // A point refiner and the ensembler run blocks of rows on sparseThreads threads of their
             // own, one ONNX Runtime thread each; a sparse-conv refiner sees all rows in one call.
-            boolean pointRefiner = !"sparseconv".equals(src.card(EngineConfig.REFINER).kind);
+            boolean pointRefiner = !src.card(EngineConfig.REFINER).sparseConvRefiner();
             ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), pointRefiner ? 1 : config.sparseThreads(), config.spin());
             ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), 1, config.spin());
             return new Models(config, seg, ref, ens);

@@ -41,7 +41,7 @@ public final class SparseRefiner {
                 Boolean.TRUE.equals(card.cellSummary));
         int f = featurizer.featureCount();
         model.require(card.featureCount == f, "card says " + card.featureCount + " features, its patch and cell_summary settings give " + f);
-        boolean sparseConv = "sparseconv".equals(card.kind);
+        boolean sparseConv = card.sparseConvRefiner();
         model.require(card.kind == null || sparseConv || "point".equals(card.kind),
                 "refiner kind \"" + card.kind + "\" is not point or sparseconv");
         int inputs = sparseConv ? 3 : 2;
