@@ -85,7 +85,8 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, pa
             for s in scales:
                 lg = coarse_logits(model, img, s)
                 base = upsample(lg, H, W).argmax(0).reshape(-1)
-                low[s] += confusion(base.numpy(), lab_flat)
+                base_np = base.numpy()
+                low[s] += confusion(base_np, lab_flat)
                 masks = {(g, t): select_mask(lg, H, W, t, g)[0].reshape(-1) for g in grid_factors for t in thresholds}
                 if kind == "point":
                     # A point head refines each pixel on its own: refine the union of all selections
@@ -108,9 +109,7 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, pa
                             feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
                             pred[idx] = ensembler(l1, refine(refiner, kind, feats, l1, idx, H, W)).argmax(1)
                     confs[(s, g, t)] += confusion(pred.numpy(), lab_flat)
-                    ideal = base.numpy().copy()
-                    ideal[m.numpy()] = lab_flat[m.numpy()]
-                    ceilings[(s, g, t)] += confusion(ideal, lab_flat)
+                    ceilings[(s, g, t)] += confusion(np.where(m.numpy(), lab_flat, base_np), lab_flat)
                     frac[(s, g, t)] += m.sum().item() / (H * W) / len(imgs)
     refiner.train(); ensembler.train()
     return full, low, confs, frac, ceilings
