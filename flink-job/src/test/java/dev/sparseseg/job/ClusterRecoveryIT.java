@@ -65,16 +65,18 @@ class ClusterRecoveryIT {
             Set<String> idsBefore = taskManagerIds(cluster);
             Producer producer = Producer.start(broker, images, frames, 20);
 
-            // Mid-stream: once a first share of the frames has come out, committed.
+            // Mid-stream: once a first share of the frames has come out, committed, and while a
+            // transaction holds records (so that the kill leaves some to abort).
             out.await(150, 240);
+            int open = out.awaitOpenTransaction(120);
             int sentAtKill = producer.sent.get();
             int outAtKill = out.distinct();
             long latencyBeforeKill = out.latencyP50();
             long killed = System.nanoTime();
             long killedAt = System.currentTimeMillis();
             cluster.killTaskManager(1);
-            System.out.printf(Locale.ROOT, "kill -9 TaskManager pid %d: %d frames sent, %d out (latency p50 until then %d ms)%n",
-                    tmBefore, sentAtKill, outAtKill, latencyBeforeKill);
+            System.out.printf(Locale.ROOT, "kill -9 TaskManager pid %d: %d frames sent, %d out, %d records of an open transaction "
+                    + "on the topic (latency p50 until then %d ms)%n", tmBefore, sentAtKill, outAtKill, open, latencyBeforeKill);
             assertTrue(sentAtKill < frames, "the TaskManager must die mid-stream");
 
             // Nobody starts a TaskManager: the supervisor does.
@@ -307,24 +309,33 @@ class ClusterRecoveryIT {
         }
     }
 
-    /** What a read_committed consumer of the output topic sees, from its start, as it arrives. */
+    /**
+     * What a read_committed consumer of the output topic sees, from its start, as it arrives; and
+     * how many records a read_uncommitted one sees, which runs ahead by an open transaction's.
+     */
     static final class Output implements AutoCloseable {
         private final EmbeddedKafkaBroker broker;
         private final ConcurrentMap<Long, Integer> counts = new ConcurrentHashMap<>();
         private final ConcurrentMap<Long, Long> arrivals = new ConcurrentHashMap<>();
         /** Capture (send) to first visible arrival, ms. */
         private final ConcurrentMap<Long, Long> latencies = new ConcurrentHashMap<>();
-        private final Thread thread;
+        private final AtomicInteger committedRecords = new AtomicInteger();
+        private final AtomicInteger uncommittedRecords = new AtomicInteger();
+        private volatile long lastCommitSeen;
+        private final List<Thread> threads;
         private volatile boolean closed;
 
         Output(EmbeddedKafkaBroker broker) {
             this.broker = broker;
-            this.thread = new Thread(this::poll, "read-committed-consumer");
-            thread.setDaemon(true);
-            thread.start();
+            this.threads = List.of(new Thread(this::pollCommitted, "read-committed-consumer"),
+                    new Thread(this::pollUncommitted, "read-uncommitted-consumer"));
+            threads.forEach(t -> {
+                t.setDaemon(true);
+                t.start();
+            });
         }
 
-        private void poll() {
+        private void pollCommitted() {
             try (KafkaConsumer<String, byte[]> c = consumer(broker, "read_committed")) {
                 while (!closed) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -332,8 +343,40 @@ class ClusterRecoveryIT {
                         counts.merge(seq, 1, Integer::sum);
                         arrivals.putIfAbsent(seq, System.nanoTime());
                         latencies.putIfAbsent(seq, System.currentTimeMillis() - Long.parseLong(KafkaTestSupport.header(r, Headers.TS)));
+                        committedRecords.incrementAndGet();
+                        lastCommitSeen = System.nanoTime();
                     }
                 }
+            }
+        }
+
+        private void pollUncommitted() {
+            try (KafkaConsumer<String, byte[]> c = consumer(broker, "read_uncommitted")) {
+                while (!closed) {
+                    uncommittedRecords.addAndGet(c.poll(Duration.ofMillis(100)).count());
+                }
+            }
+        }
+
+        /**
+         * Waits until an open transaction's records are on the topic, early in a checkpoint interval,
+         * so that its commit is not about to come before a kill. Early: the last commit's records
+         * arrived 300 ms to half an interval ago (300 ms lets the read_committed consumer finish
+         * reading them). Returns how many records the read_uncommitted consumer is ahead by.
+         */
+        int awaitOpenTransaction(long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (true) {
+                int ahead = uncommittedRecords.get() - committedRecords.get();
+                long sinceCommit = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCommitSeen);
+                if (ahead > 0 && sinceCommit >= 300 && sinceCommit < CHECKPOINT_MS / 2) {
+                    return ahead;
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("no open transaction with records on the topic early in a checkpoint interval after " + seconds
+                            + " s: " + committedRecords + " records read_committed, " + uncommittedRecords + " read_uncommitted");
+                }
+                Thread.sleep(20);
             }
         }
 
@@ -414,7 +457,9 @@ class ClusterRecoveryIT {
         @Override
         public void close() throws InterruptedException {
             closed = true;
-            thread.join(5000);
+            for (Thread t : threads) {
+                t.join(5000);
+            }
         }
     }
 
