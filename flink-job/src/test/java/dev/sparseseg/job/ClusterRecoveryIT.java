@@ -67,7 +67,7 @@ class ClusterRecoveryIT {
 
             // Mid-stream: once a first share of the frames has come out, committed, and while a
             // transaction holds records (so that the kill leaves some to abort).
-            out.await(150, 240);
+            out.await(100, 240);
             int open = out.awaitOpenTransaction(120);
             int sentAtKill = producer.sent.get();
             int outAtKill = out.distinct();
