@@ -29,6 +29,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,7 +64,8 @@ class ClusterRecoveryIT {
             cluster.awaitState(job, "RUNNING", 60);
             long tmBefore = cluster.taskManagerPid(1);
             Set<String> idsBefore = taskManagerIds(cluster);
-            Producer producer = Producer.start(broker, images, frames, 20);
+            // The last 150 frames wait for the kill, which therefore lands mid-stream.
+            Producer producer = Producer.start(broker, images, frames, 20, frames - 150);
 
             // Mid-stream: once a first share of the frames has come out, committed, and while a
             // transaction holds records (so that the kill leaves some to abort).
@@ -78,6 +80,7 @@ class ClusterRecoveryIT {
             System.out.printf(Locale.ROOT, "kill -9 TaskManager pid %d: %d frames sent, %d out, %d records of an open transaction "
                     + "on the topic (latency p50 until then %d ms)%n", tmBefore, sentAtKill, outAtKill, open, latencyBeforeKill);
             assertTrue(sentAtKill < frames, "the TaskManager must die mid-stream");
+            producer.release();
 
             // Nobody starts a TaskManager: the supervisor does.
             long replaced = 0;
@@ -124,8 +127,8 @@ class ClusterRecoveryIT {
              Output out = new Output(broker)) {
             String first = cluster.submit(run(broker, "resume"));
             cluster.awaitState(first, "RUNNING", 60);
-            // Frames before, during and after the stop, at 10/s.
-            Producer producer = Producer.start(broker, images, frames, 10);
+            // Frames before, during and after the stop, at 10/s; the last 60 wait for the resumed job.
+            Producer producer = Producer.start(broker, images, frames, 10, frames - 60);
             out.await(40, 240);
             int sentAtStop = producer.sent.get();
             long stopping = System.nanoTime();
@@ -141,6 +144,7 @@ class ClusterRecoveryIT {
 
             String second = cluster.submit(concat(run(broker, "resume"), "--from-savepoint", savepoint));
             cluster.awaitState(second, "RUNNING", 60);
+            producer.release();
             producer.finish(120);
             out.await(frames, 300);
             Thread.sleep(3 * CHECKPOINT_MS);
@@ -260,28 +264,44 @@ class ClusterRecoveryIT {
         return r;
     }
 
-    /** Frames 0..n-1 of stream "cam" at a steady rate, in a thread of its own. */
+    /**
+     * Frames 0..n-1 of stream "cam" at a steady rate, in a thread of its own. Frames from
+     * {@code holdFrom} on wait for {@link #release()}, so that a test's fault lands mid-stream
+     * however far the job lags its input on a slow machine.
+     */
     static final class Producer extends Thread {
         final AtomicInteger sent = new AtomicInteger();
         private final EmbeddedKafkaBroker broker;
         private final List<byte[]> images;
         private final int n;
         private final int fps;
+        private final int holdFrom;
+        private final CountDownLatch released = new CountDownLatch(1);
         private final AtomicReference<Throwable> error = new AtomicReference<>();
 
-        private Producer(EmbeddedKafkaBroker broker, List<byte[]> images, int n, int fps) {
+        private Producer(EmbeddedKafkaBroker broker, List<byte[]> images, int n, int fps, int holdFrom) {
             super("frame-producer");
             this.broker = broker;
             this.images = images;
             this.n = n;
             this.fps = fps;
+            this.holdFrom = holdFrom;
             setDaemon(true);
         }
 
         static Producer start(EmbeddedKafkaBroker broker, List<byte[]> images, int n, int fps) {
-            Producer p = new Producer(broker, images, n, fps);
+            return start(broker, images, n, fps, n);
+        }
+
+        static Producer start(EmbeddedKafkaBroker broker, List<byte[]> images, int n, int fps, int holdFrom) {
+            Producer p = new Producer(broker, images, n, fps, holdFrom);
             p.start();
             return p;
+        }
+
+        /** Lets the frames from {@code holdFrom} on go. */
+        void release() {
+            released.countDown();
         }
 
         @Override
@@ -289,6 +309,11 @@ class ClusterRecoveryIT {
             long start = System.nanoTime();
             try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(broker)) {
                 for (int i = 0; i < n; i++) {
+                    if (i == holdFrom) {
+                        long held = System.nanoTime();
+                        released.await();
+                        start += System.nanoTime() - held; // the steady rate resumes, no burst
+                    }
                     long due = start + TimeUnit.SECONDS.toNanos(i) / fps;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
@@ -303,6 +328,7 @@ class ClusterRecoveryIT {
         }
 
         void finish(long seconds) throws Exception {
+            release();
             join(TimeUnit.SECONDS.toMillis(seconds));
             assertTrue(!isAlive() && error.get() == null, "producing frames failed or hung: " + error.get());
             assertEquals(n, sent.get());
