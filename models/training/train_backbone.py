@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sparseseg_train.data import load_split, default_root, confusion, miou, MEAN, STD, IGNORE
+from sparseseg_train.data import load_split, hold_out, default_root, confusion, miou, MEAN, STD, IGNORE
 from sparseseg_train.nets import SegNetLite
 from sparseseg_train.onnx_weights import segnet_from_onnx, unfold_batchnorm
 
@@ -110,18 +110,21 @@ def main():
                     help="val mIoU that picks the checkpoint: mean of full and 0.5x, or one of them; hr: mean of "
                          "--hr-data val at 1, 0.5x and 0.25x")
     ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--hold-out", default=None, metavar="SEQUENCE",
+                    help="train without this CamVid sequence's frames (e.g. 0006R0) in --data and --hr-data train; "
+                         "each evaluation also reports the held-out --hr-data frames (never used to choose)")
     a = ap.parse_args()
     if a.select == "hr" and not a.hr_data:
         ap.error("--select hr needs --hr-data")
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed); rng = random.Random(a.seed)
-    timgs, tlabs, _ = load_split(a.data, "train")
+    (timgs, tlabs), _ = hold_out(*load_split(a.data, "train"), a.hold_out)
     vimgs, vlabs, _ = load_split(a.data, "val")
     crop = tuple(int(v) for v in a.crop.split("x"))
     scales = tuple(float(v) for v in a.scales.split(","))
     if a.hr_data:
-        himgs, hlabs, _ = load_split(a.hr_data, "train")
+        (himgs, hlabs), (oimgs, olabs) = hold_out(*load_split(a.hr_data, "train"), a.hold_out)
         hvimgs, hvlabs, _ = load_split(a.hr_data, "val")
         hr_scales = tuple(float(v) for v in a.hr_scales.split(","))
     if a.init_onnx:
@@ -157,6 +160,10 @@ def main():
             entry.update({"hr_val_miou_1": hr[1.0], "hr_val_miou_0.5": hr[0.5], "hr_val_miou_0.25": hr[0.25],
                           "hr_val_miou_mean": sum(hr.values()) / 3})
             msg += f" | hr val 1 {hr[1.0]:.2f} 0.5x {hr[0.5]:.2f} 0.25x {hr[0.25]:.2f} mean {sum(hr.values()) / 3:.2f}"
+            if len(oimgs):
+                ho = {s_: evaluate(model, oimgs, olabs, s_, batch=4)[0] for s_ in (1.0, 0.5, 0.25)}
+                entry.update({f"hr_held_out_miou_{s_:g}": v for s_, v in ho.items()})
+                msg += f" | hr held-out {a.hold_out} 1 {ho[1.0]:.2f} 0.5x {ho[0.5]:.2f} 0.25x {ho[0.25]:.2f}"
         score = {"both": (full + low) / 2, "full": full, "low": low, "hr": entry.get("hr_val_miou_mean")}[a.select]
         entry.update({"seconds": time.time() - t0, "eval_seconds": time.time() - te})
         log.append(entry)

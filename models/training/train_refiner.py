@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sparseseg_train.data import load_split, default_root, confusion, miou, IGNORE
+from sparseseg_train.data import load_split, hold_out, default_root, confusion, miou, IGNORE
 from sparseseg_train.features import coarse_logits, select_mask, point_features, neighbours, upsample, feature_count
 from sparseseg_train.nets import SegNetLite, build_refiner, build_ensembler
 from sparseseg_train.onnx_weights import segnet_from_onnx
@@ -118,17 +118,17 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, pa
 def report(name, full, low, confs, frac, ceilings):
     """Print and return the sweep of one val set."""
     out = {"dense_full_miou": miou(full)[0], "scales": {}}
-    print(f"{name} val dense-full (scale 1) mIoU {miou(full)[0]:.2f}")
+    print(f"{name} dense-full (scale 1) mIoU {miou(full)[0]:.2f}")
     for s in low:
         entry = {"dense_low_miou": miou(low[s])[0], "sweep": []}
-        print(f"{name} val scale {s}: dense-low mIoU {miou(low[s])[0]:.2f}")
+        print(f"{name} scale {s}: dense-low mIoU {miou(low[s])[0]:.2f}")
         for (s_, g, t), c in confs.items():
             if s_ != s:
                 continue
             m, top = miou(c)[0], miou(ceilings[(s_, g, t)])[0]
             entry["sweep"].append({"grid_factor": g, "threshold": t, "miou": m, "ceiling_miou": top,
                                    "refined_fraction": frac[(s_, g, t)]})
-            print(f"{name} val scale {s} grid factor {g} threshold {t:.3f}: mIoU {m:.2f} refined "
+            print(f"{name} scale {s} grid factor {g} threshold {t:.3f}: mIoU {m:.2f} refined "
                   f"{100 * frac[(s_, g, t)]:.1f}% (ceiling {top:.2f})")
         out["scales"][str(s)] = entry
     return out
@@ -167,6 +167,8 @@ def main():
     ap.add_argument("--sweep", default="0.05,0.1,0.2,0.3,0.4,0.5,0.6,0.8,1.0")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--hold-out", default=None, metavar="SEQUENCE",
+                    help="train without this CamVid sequence (e.g. 0006R0) and sweep its frames as well as val")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N frames of each split (smoke tests)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -180,7 +182,7 @@ def main():
         model = segnet_from_onnx(a.backbone)
     else:
         model = SegNetLite(); model.load_state_dict(torch.load(a.backbone)); model.eval()
-    timgs, tlabs, _ = load_split(a.data, "train")
+    (timgs, tlabs), (oimgs, olabs) = hold_out(*load_split(a.data, "train"), a.hold_out)
     vimgs, vlabs, _ = load_split(a.data, "val")
     if a.limit:
         timgs, tlabs, vimgs, vlabs = timgs[:a.limit], tlabs[:a.limit], vimgs[:a.limit], vlabs[:a.limit]
@@ -191,7 +193,7 @@ def main():
         frames += collect(model, timgs, tlabs, sc, a.train_threshold, a.patch, dil, per_image, gen,
                           flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary)
     if a.extra_data:
-        eimgs, elabs, _ = load_split(a.extra_data, "train")
+        (eimgs, elabs), (eoimgs, eolabs) = hold_out(*load_split(a.extra_data, "train"), a.hold_out)
         evimgs, evlabs, _ = load_split(a.extra_data, "val")
         if a.limit:
             eimgs, elabs, evimgs, evlabs = eimgs[:a.limit], elabs[:a.limit], evimgs[:a.limit], evlabs[:a.limit]
@@ -239,11 +241,18 @@ def main():
     thresholds = [float(t) for t in a.sweep.split(",")]
     grid_factors = [int(g) for g in (a.grid_factors or str(a.grid_factor)).split(",")]
     result = {"args": vars(a), "train_seconds": train_seconds, "feature_count": nfeat,
-              "val": report("main", *evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, scales, thresholds,
+              "val": report("main val", *evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, scales, thresholds,
                                               a.patch, dil, grid_factors, cell_summary))}
     if a.extra_data:
-        result["extra_val"] = report("extra", *evaluate(model, refiner, ensembler, a.kind, evimgs, evlabs, extra_scales,
+        result["extra_val"] = report("extra val", *evaluate(model, refiner, ensembler, a.kind, evimgs, evlabs, extra_scales,
                                                         thresholds, a.patch, dil, [a.grid_factor], cell_summary))
+    if a.hold_out and len(oimgs):
+        result["held_out"] = report("held-out " + a.hold_out, *evaluate(
+            model, refiner, ensembler, a.kind, oimgs, olabs, scales, thresholds, a.patch, dil, grid_factors, cell_summary))
+    if a.hold_out and a.extra_data and len(eoimgs):
+        result["extra_held_out"] = report("extra held-out " + a.hold_out, *evaluate(
+            model, refiner, ensembler, a.kind, eoimgs, eolabs, extra_scales, thresholds, a.patch, dil, [a.grid_factor],
+            cell_summary))
     result["seconds"] = time.time() - t0
     print(f"trained in {train_seconds:.0f}s, with the val sweeps {result['seconds']:.0f}s")
     torch.save({"refiner": refiner.state_dict(), "ensembler": ensembler.state_dict(), "kind": a.kind,

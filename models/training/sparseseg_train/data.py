@@ -39,3 +39,12 @@ def miou(conf):
     denom = conf.sum(0) + conf.sum(1) - tp
     iou = np.where(denom > 0, tp / np.maximum(denom, 1), np.nan)
     return float(np.nanmean(iou)) * 100, iou * 100
+
+
+def hold_out(imgs, labs, names, sequence):
+    """Splits frames by CamVid sequence (the name's prefix, e.g. 0006R0): (kept, held out),
+    each (imgs, labs). With sequence None nothing is held out. Training without a sequence
+    and evaluating on it shows what generalizes to scenes the models never saw; val shares
+    its sequence (0016E5) with train."""
+    out = np.array([n.startswith(sequence + "_") for n in names]) if sequence else np.zeros(len(names), bool)
+    return (imgs[~out], labs[~out]), (imgs[out], labs[out])
