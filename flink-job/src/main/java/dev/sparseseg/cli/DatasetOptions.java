@@ -13,8 +13,13 @@ public final class DatasetOptions {
     @Option(names = "--split", defaultValue = "val", description = "Split to read (default: ${DEFAULT-VALUE}).")
     String split;
 
+    @Option(names = "--sequence", paramLabel = "SEQ", description = "Only the split's frames of this CamVid sequence "
+            + "(names SEQ_*, e.g. 0006R0): one held out of training (default: all).")
+    String sequence;
+
     /** Opens the split, checking its layout. */
     public DatasetSplit open() {
-        return new DatasetSplit(data != null ? data : DatasetSplit.defaultCamVid(), split);
+        DatasetSplit ds = new DatasetSplit(data != null ? data : DatasetSplit.defaultCamVid(), split);
+        return sequence == null ? ds : ds.sequence(sequence);
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A split in CamVid's layout: {@code <split>.txt} lists frame names in order,
  * {@code <split>/NAME} is the RGB frame and {@code <split>annot/NAME} its label map.
- * {@link #resizedTo} reads the same split at another size.
+ * {@link #resizedTo} reads the same split at another size, {@link #sequence} one sequence of it.
  */
 public final class DatasetSplit {
     private final Path root;
@@ -46,11 +46,24 @@ public final class DatasetSplit {
         }
     }
 
-    private DatasetSplit(DatasetSplit base, int[] size) {
+    private DatasetSplit(DatasetSplit base, List<String> names, int[] size) {
         this.root = base.root;
         this.split = base.split;
-        this.names = base.names;
+        this.names = names;
         this.size = size;
+    }
+
+    /**
+     * The frames of one CamVid sequence (names {@code SEQUENCE_...}, e.g. 0006R0): a
+     * sequence held out of training, measured on its own.
+     */
+    public DatasetSplit sequence(String sequence) {
+        List<String> kept = names.stream().filter(n -> n.startsWith(sequence + "_")).toList();
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("sequence " + sequence + ": " + root.resolve(split + ".txt")
+                    + " lists no frame named " + sequence + "_*");
+        }
+        return new DatasetSplit(this, kept, size);
     }
 
     /**
@@ -62,7 +75,7 @@ public final class DatasetSplit {
         if (width < 16 || height < 16) {
             throw new IllegalArgumentException("resize to " + width + "x" + height + ": at least 16x16");
         }
-        return new DatasetSplit(this, new int[] {width, height});
+        return new DatasetSplit(this, names, new int[] {width, height});
     }
 
     /** The dataset path the tests and tools default to: {@code -Dsparseseg.camvid}, else ../shared/datasets/camvid. */
