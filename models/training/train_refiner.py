@@ -240,19 +240,19 @@ def main():
     train_seconds = time.time() - t0
     thresholds = [float(t) for t in a.sweep.split(",")]
     grid_factors = [int(g) for g in (a.grid_factors or str(a.grid_factor)).split(",")]
+
+    def sweep(name, imgs, labs, sweep_scales, sweep_grid_factors):
+        return report(name, *evaluate(model, refiner, ensembler, a.kind, imgs, labs, sweep_scales, thresholds,
+                                      a.patch, dil, sweep_grid_factors, cell_summary))
+
     result = {"args": vars(a), "train_seconds": train_seconds, "feature_count": nfeat,
-              "val": report("main val", *evaluate(model, refiner, ensembler, a.kind, vimgs, vlabs, scales, thresholds,
-                                              a.patch, dil, grid_factors, cell_summary))}
+              "val": sweep("main val", vimgs, vlabs, scales, grid_factors)}
     if a.extra_data:
-        result["extra_val"] = report("extra val", *evaluate(model, refiner, ensembler, a.kind, evimgs, evlabs, extra_scales,
-                                                        thresholds, a.patch, dil, [a.grid_factor], cell_summary))
-    if a.hold_out and len(oimgs):
-        result["held_out"] = report("held-out " + a.hold_out, *evaluate(
-            model, refiner, ensembler, a.kind, oimgs, olabs, scales, thresholds, a.patch, dil, grid_factors, cell_summary))
-    if a.hold_out and a.extra_data and len(eoimgs):
-        result["extra_held_out"] = report("extra held-out " + a.hold_out, *evaluate(
-            model, refiner, ensembler, a.kind, eoimgs, eolabs, extra_scales, thresholds, a.patch, dil, [a.grid_factor],
-            cell_summary))
+        result["extra_val"] = sweep("extra val", evimgs, evlabs, extra_scales, [a.grid_factor])
+    if len(oimgs):
+        result["held_out"] = sweep("held-out " + a.hold_out, oimgs, olabs, scales, grid_factors)
+    if a.extra_data and len(eoimgs):
+        result["extra_held_out"] = sweep("extra held-out " + a.hold_out, eoimgs, eolabs, extra_scales, [a.grid_factor])
     result["seconds"] = time.time() - t0
     print(f"trained in {train_seconds:.0f}s, with the val sweeps {result['seconds']:.0f}s")
     torch.save({"refiner": refiner.state_dict(), "ensembler": ensembler.state_dict(), "kind": a.kind,

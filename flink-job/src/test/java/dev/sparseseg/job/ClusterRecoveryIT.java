@@ -144,8 +144,7 @@ class ClusterRecoveryIT {
 
             String second = cluster.submit(concat(run(broker, "resume"), "--from-savepoint", savepoint));
             cluster.awaitState(second, "RUNNING", 60);
-            producer.release();
-            producer.finish(120);
+            producer.finish(120); // releases the held frames
             out.await(frames, 300);
             Thread.sleep(3 * CHECKPOINT_MS);
             cluster.cancel(second);
