@@ -25,7 +25,8 @@ import torch
 import torch.nn.functional as F
 
 from sparseseg_train.data import load_split, hold_out, default_root, confusion, miou, IGNORE
-from sparseseg_train.features import coarse_logits, select_mask, point_features, neighbours, upsample, feature_count
+from sparseseg_train.features import coarse_logits, select_mask, point_features, neighbours, upsample, feature_count, \
+    nearest_index
 from sparseseg_train.nets import SegNetLite, build_refiner, build_ensembler
 from sparseseg_train.onnx_weights import segnet_from_onnx
 
@@ -36,28 +37,55 @@ def refine(refiner, kind, feats, l1, idx, H, W):
     return refiner(feats, l1, neighbours(idx, H, W))
 
 
-def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rng, flip, grid_factor, cell_summary=False):
+def jitter(img, lab, rs, scale_range, light):
+    """A random variant of a labelled frame: resized by a factor drawn from scale_range (labels
+    by nearest neighbour), brightness and contrast jittered by up to +-light, maybe mirrored.
+    With 50 labelled 960x720 frames the refiner sees few object sizes and exposures."""
+    H, W = lab.shape
+    s = rs.uniform(*scale_range)
+    h, w = max(8, int(round(H * s))), max(8, int(round(W * s)))
+    x = torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).float().unsqueeze(0)
+    x = F.interpolate(x, size=(h, w), mode="area") if s < 1 else \
+        F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False)
+    gain, mean = rs.uniform(1 - light, 1 + light), x.mean()
+    x = ((x - mean) * rs.uniform(1 - light, 1 + light) + mean) * gain
+    img = x.clamp(0, 255).round().byte()[0].permute(1, 2, 0).numpy()
+    lab = lab[nearest_index(H, h).numpy()][:, nearest_index(W, w).numpy()]
+    if rs.rand() < 0.5:
+        img, lab = img[:, ::-1], lab[:, ::-1]
+    return np.ascontiguousarray(img), np.ascontiguousarray(lab)
+
+
+def variants(imgs, labs, flip, augment, rs, scale_range, light):
+    """Each frame, its mirror (flip) and augment jittered copies."""
+    for i in range(len(imgs)):
+        yield imgs[i], labs[i]
+        if flip:
+            yield np.ascontiguousarray(imgs[i][:, ::-1]), np.ascontiguousarray(labs[i][:, ::-1])
+        for _ in range(augment):
+            yield jitter(imgs[i], labs[i], rs, scale_range, light)
+
+
+def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rng, flip, grid_factor, cell_summary=False,
+            augment=0, rs=None, scale_range=(1, 1), light=0.0):
     """Per frame: (features, coarse logits, labels, pixel idx) of selected, labelled pixels."""
     out = []
-    for i in range(len(imgs)):
-        for f in ([False, True] if flip else [False]):
-            img = np.ascontiguousarray(imgs[i][:, ::-1]) if f else imgs[i]
-            lab = np.ascontiguousarray(labs[i][:, ::-1]) if f else labs[i]
-            H, W = lab.shape
-            lg = coarse_logits(model, img, scale)
-            mask, _ = select_mask(lg, H, W, threshold, grid_factor)
-            sel = mask.reshape(-1)
-            if per_image:
-                sel = sel & torch.from_numpy(lab.reshape(-1) != IGNORE)
-            idx = torch.nonzero(sel).squeeze(1)
-            if idx.numel() == 0:
-                continue
-            if per_image and idx.numel() > per_image:
-                # A point head sees pixels independently, so a random subset per frame loses nothing.
-                idx = torch.sort(idx[torch.randperm(idx.numel(), generator=rng)[:per_image]]).values
-            feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
-            y = torch.from_numpy(lab.reshape(-1).astype(np.int64))[idx]
-            out.append((feats, l1, y, idx, H, W))
+    for img, lab in variants(imgs, labs, flip, augment, rs, scale_range, light):
+        H, W = lab.shape
+        lg = coarse_logits(model, img, scale)
+        mask, _ = select_mask(lg, H, W, threshold, grid_factor)
+        sel = mask.reshape(-1)
+        if per_image:
+            sel = sel & torch.from_numpy(lab.reshape(-1) != IGNORE)
+        idx = torch.nonzero(sel).squeeze(1)
+        if idx.numel() == 0:
+            continue
+        if per_image and idx.numel() > per_image:
+            # A point head sees pixels independently, so a random subset per frame loses nothing.
+            idx = torch.sort(idx[torch.randperm(idx.numel(), generator=rng)[:per_image]]).values
+        feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
+        y = torch.from_numpy(lab.reshape(-1).astype(np.int64))[idx]
+        out.append((feats, l1, y, idx, H, W))
     return out
 
 
@@ -169,6 +197,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--hold-out", default=None, metavar="SEQUENCE",
                     help="train without this CamVid sequence (e.g. 0006R0) and sweep its frames as well as val")
+    ap.add_argument("--augment", type=int, default=0,
+                    help="jittered copies of each --data train frame (size, brightness, contrast, mirror)")
+    ap.add_argument("--augment-scales", default="0.75,1.25", help="--augment: range of the resize factor")
+    ap.add_argument("--augment-light", type=float, default=0.2, help="--augment: brightness and contrast jitter")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N frames of each split (smoke tests)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -186,17 +218,22 @@ def main():
     vimgs, vlabs, _ = load_split(a.data, "val")
     if a.limit:
         timgs, tlabs, vimgs, vlabs = timgs[:a.limit], tlabs[:a.limit], vimgs[:a.limit], vlabs[:a.limit]
+        oimgs, olabs = oimgs[:a.limit], olabs[:a.limit]
     scales = [float(v) for v in a.scales.split(",")]
     per_image = a.per_image if a.kind == "point" else 0
     frames = []
+    aug_rs = np.random.RandomState(a.seed)
+    aug_range = tuple(float(v) for v in a.augment_scales.split(","))
     for sc in scales:
         frames += collect(model, timgs, tlabs, sc, a.train_threshold, a.patch, dil, per_image, gen,
-                          flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary)
+                          flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary,
+                          augment=a.augment, rs=aug_rs, scale_range=aug_range, light=a.augment_light)
     if a.extra_data:
         (eimgs, elabs), (eoimgs, eolabs) = hold_out(*load_split(a.extra_data, "train"), a.hold_out)
         evimgs, evlabs, _ = load_split(a.extra_data, "val")
         if a.limit:
             eimgs, elabs, evimgs, evlabs = eimgs[:a.limit], elabs[:a.limit], evimgs[:a.limit], evlabs[:a.limit]
+            eoimgs, eolabs = eoimgs[:a.limit], eolabs[:a.limit]
         extra_scales = [float(v) for v in a.extra_scales.split(",")]
         for sc in ([] if a.extra_val_only else extra_scales):
             frames += collect(model, eimgs, elabs, sc, a.train_threshold, a.patch, dil,
