@@ -26,7 +26,7 @@ import torch.nn.functional as F
 
 from sparseseg_train.data import load_split, hold_out, default_root, confusion, miou, IGNORE
 from sparseseg_train.features import coarse_logits, select_mask, point_features, neighbours, upsample, feature_count, \
-    nearest_index
+    nearest_index, neighbour_cell_classes
 from sparseseg_train.nets import SegNetLite, build_refiner, build_ensembler
 from sparseseg_train.onnx_weights import segnet_from_onnx
 
@@ -94,13 +94,16 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, pa
     """Val confusions: dense-full (scale 1), and per coarse scale dense-low and sparse at each
     (grid factor, threshold), with the mean refined fraction per frame and the ceiling: the
     confusion had every selected pixel been refined to its label (what a better refiner could
-    reach with that selection).
+    reach with that selection), and the boundary ceiling: the same for only the selected pixels
+    whose label is the coarse class of one of the 4 cells they are interpolated from (what
+    placing boundaries between the classes the coarse pass found can reach; the rest needs
+    classes it got wrong recognised).
 
     Returns (full, {scale: low}, {(scale, gf, t): conf}, {(scale, gf, t): fraction},
-    {(scale, gf, t): ceiling conf})."""
+    {(scale, gf, t): [ceiling conf, boundary ceiling conf]})."""
     keys = [(s, g, t) for s in scales for g in grid_factors for t in thresholds]
     confs = {k: np.zeros((11, 11), np.int64) for k in keys}
-    ceilings = {k: np.zeros((11, 11), np.int64) for k in keys}
+    ceilings = {k: np.zeros((2, 11, 11), np.int64) for k in keys}
     frac = {k: 0.0 for k in keys}
     low = {s: np.zeros((11, 11), np.int64) for s in scales}
     full = np.zeros((11, 11), np.int64)
@@ -115,6 +118,7 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, pa
                 base = upsample(lg, H, W).argmax(0).reshape(-1)
                 base_np = base.numpy()
                 low[s] += confusion(base_np, lab_flat)
+                in_neighbours = (neighbour_cell_classes(lg, H, W).numpy() == lab_flat).any(0)
                 masks = {(g, t): select_mask(lg, H, W, t, g)[0].reshape(-1) for g in grid_factors for t in thresholds}
                 if kind == "point":
                     # A point head refines each pixel on its own: refine the union of all selections
@@ -137,7 +141,8 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, pa
                             feats, l1 = point_features(img, lg, idx, patch, dilations, cell_summary)
                             pred[idx] = ensembler(l1, refine(refiner, kind, feats, l1, idx, H, W)).argmax(1)
                     confs[(s, g, t)] += confusion(pred.numpy(), lab_flat)
-                    ceilings[(s, g, t)] += confusion(np.where(m.numpy(), lab_flat, base_np), lab_flat)
+                    ceilings[(s, g, t)][0] += confusion(np.where(m.numpy(), lab_flat, base_np), lab_flat)
+                    ceilings[(s, g, t)][1] += confusion(np.where(m.numpy() & in_neighbours, lab_flat, base_np), lab_flat)
                     frac[(s, g, t)] += m.sum().item() / (H * W) / len(imgs)
     refiner.train(); ensembler.train()
     return full, low, confs, frac, ceilings
@@ -153,11 +158,11 @@ def report(name, full, low, confs, frac, ceilings):
         for (s_, g, t), c in confs.items():
             if s_ != s:
                 continue
-            m, top = miou(c)[0], miou(ceilings[(s_, g, t)])[0]
+            m, top, edge = miou(c)[0], miou(ceilings[(s_, g, t)][0])[0], miou(ceilings[(s_, g, t)][1])[0]
             entry["sweep"].append({"grid_factor": g, "threshold": t, "miou": m, "ceiling_miou": top,
-                                   "refined_fraction": frac[(s_, g, t)]})
+                                   "boundary_ceiling_miou": edge, "refined_fraction": frac[(s_, g, t)]})
             print(f"{name} scale {s} grid factor {g} threshold {t:.3f}: mIoU {m:.2f} refined "
-                  f"{100 * frac[(s_, g, t)]:.1f}% (ceiling {top:.2f})")
+                  f"{100 * frac[(s_, g, t)]:.1f}% (ceiling {top:.2f}, boundaries only {edge:.2f})")
         out["scales"][str(s)] = entry
     return out
 

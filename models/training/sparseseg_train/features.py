@@ -61,6 +61,21 @@ def select_mask(logits, H, W, threshold, grid_factor=1):
     return chosen[nearest_index(gh, H)][:, nearest_index(gw, W)], h
 
 
+def neighbour_cell_classes(logits, H, W):
+    """[4, H*W]: the argmax of the 4 coarse cells each pixel's logits are bilinearly
+    interpolated from (align_corners=False, as upsample)."""
+    C, gh, gw = logits.shape
+    cell = logits.argmax(0)
+
+    def lo_hi(n_in, n_out):
+        src = torch.clamp(torch.tensor(n_in / n_out) * (torch.arange(n_out, dtype=torch.float32) + 0.5) - 0.5, min=0)
+        lo = torch.clamp(src.long(), max=n_in - 1)
+        return lo, torch.clamp(lo + 1, max=n_in - 1)
+
+    (ylo, yhi), (xlo, xhi) = lo_hi(gh, H), lo_hi(gw, W)
+    return torch.stack([cell[ys][:, xs].reshape(-1) for ys in (ylo, yhi) for xs in (xlo, xhi)])
+
+
 def upsample(logits, H, W):
     return F.interpolate(logits.unsqueeze(0), size=(H, W), mode="bilinear", align_corners=False)[0]
 
