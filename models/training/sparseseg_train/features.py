@@ -42,11 +42,17 @@ def nearest_index(n_in, n_out):
     return torch.clamp(torch.floor(torch.arange(n_out, dtype=torch.float32) * scale).long(), max=n_in - 1)
 
 
-def linear_frac(n_in, n_out):
+def linear_source(n_in, n_out):
+    """Per output index of a bilinear resize (align_corners=False): the lower source index and
+    the fraction towards the next one."""
     scale = torch.tensor(n_in / n_out, dtype=torch.float32)
     src = torch.clamp(scale * (torch.arange(n_out, dtype=torch.float32) + 0.5) - 0.5, min=0)
     lo = torch.clamp(src.long(), max=n_in - 1)
-    return src - lo.float()
+    return lo, src - lo.float()
+
+
+def linear_frac(n_in, n_out):
+    return linear_source(n_in, n_out)[1]
 
 
 def select_mask(logits, H, W, threshold, grid_factor=1):
@@ -66,13 +72,8 @@ def neighbour_cell_classes(logits, H, W):
     interpolated from (align_corners=False, as upsample)."""
     C, gh, gw = logits.shape
     cell = logits.argmax(0)
-
-    def lo_hi(n_in, n_out):
-        src = torch.clamp(torch.tensor(n_in / n_out) * (torch.arange(n_out, dtype=torch.float32) + 0.5) - 0.5, min=0)
-        lo = torch.clamp(src.long(), max=n_in - 1)
-        return lo, torch.clamp(lo + 1, max=n_in - 1)
-
-    (ylo, yhi), (xlo, xhi) = lo_hi(gh, H), lo_hi(gw, W)
+    ylo, xlo = linear_source(gh, H)[0], linear_source(gw, W)[0]
+    yhi, xhi = torch.clamp(ylo + 1, max=gh - 1), torch.clamp(xlo + 1, max=gw - 1)
     return torch.stack([cell[ys][:, xs].reshape(-1) for ys in (ylo, yhi) for xs in (xlo, xhi)])
 
 
