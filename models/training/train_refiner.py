@@ -47,8 +47,10 @@ def jitter(img, lab, rs, scale_range, light):
     x = torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).float().unsqueeze(0)
     x = F.interpolate(x, size=(h, w), mode="area") if s < 1 else \
         F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False)
-    gain, mean = rs.uniform(1 - light, 1 + light), x.mean()
-    x = ((x - mean) * rs.uniform(1 - light, 1 + light) + mean) * gain
+    gain = rs.uniform(1 - light, 1 + light)
+    contrast = rs.uniform(1 - light, 1 + light)
+    mean = x.mean()
+    x = ((x - mean) * contrast + mean) * gain
     img = x.clamp(0, 255).round().byte()[0].permute(1, 2, 0).numpy()
     lab = lab[nearest_index(H, h).numpy()][:, nearest_index(W, w).numpy()]
     if rs.rand() < 0.5:
