@@ -51,10 +51,6 @@ def linear_source(n_in, n_out):
     return lo, src - lo.float()
 
 
-def linear_frac(n_in, n_out):
-    return linear_source(n_in, n_out)[1]
-
-
 def select_mask(logits, H, W, threshold, grid_factor=1):
     """Boolean [H,W]: selection-grid cells with entropy > threshold, expanded by nearest
     neighbour. The selection grid is the logits' grid upsampled (bilinear) grid_factor times."""
@@ -104,7 +100,7 @@ def point_features(img_u8, logits, idx, patch=3, dilations=(1,), cell_summary=Fa
                 sx = torch.clamp(xs + dx * d, 0, W - 1)
                 parts.append(norm[:, sy, sx].t())
     up = upsample(logits, H, W).reshape(C, -1)[:, idx].t().contiguous()
-    parts += [linear_frac(gh, H)[ys].unsqueeze(1), linear_frac(gw, W)[xs].unsqueeze(1)]
+    parts += [linear_source(gh, H)[1][ys].unsqueeze(1), linear_source(gw, W)[1][xs].unsqueeze(1)]
     if cell_summary:
         p = F.softmax(logits, dim=0)
         summary = torch.cat([p, entropy(logits, dim=0)], dim=0)
