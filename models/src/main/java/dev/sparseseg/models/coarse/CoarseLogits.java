@@ -7,6 +7,9 @@ import dev.sparseseg.models.runtime.PixelWork;
  * mapping to the frame's full resolution.
  */
 public final class CoarseLogits {
+    /** Fewest cells worth a task of their own in {@link #cellTable}. */
+    private static final int CELLS_PER_TASK = 2048;
+
     private final float[] data;
     private final int classes;
     private final GridMapping map;
@@ -210,9 +213,6 @@ public final class CoarseLogits {
         }
         return table;
     }
-
-    /** Fewest cells worth a task of their own in {@link #cellTable}. */
-    private static final int CELLS_PER_TASK = 2048;
 
     /** The logits as [gridH * gridW, C], built on first use. */
     private synchronized float[] cellMajor() {
