@@ -58,7 +58,7 @@ def jitter(img, lab, rs, scale_range, light):
     return np.ascontiguousarray(img), np.ascontiguousarray(lab)
 
 
-def variants(imgs, labs, flip, augment, rs, scale_range, light):
+def variants(imgs, labs, flip, augment=0, rs=None, scale_range=(1, 1), light=0.0):
     """Each frame, its mirror (flip) and augment jittered copies."""
     for i in range(len(imgs)):
         yield imgs[i], labs[i]
@@ -68,11 +68,11 @@ def variants(imgs, labs, flip, augment, rs, scale_range, light):
             yield jitter(imgs[i], labs[i], rs, scale_range, light)
 
 
-def collect(model, imgs, labs, scale, threshold, patch, dilations, per_image, rng, flip, grid_factor, cell_summary=False,
-            augment=0, rs=None, scale_range=(1, 1), light=0.0):
-    """Per frame: (features, coarse logits, labels, pixel idx) of selected, labelled pixels."""
+def collect(model, frames, scale, threshold, patch, dilations, per_image, rng, grid_factor, cell_summary=False):
+    """Per frame of `frames` ((image, labels) pairs, as variants() gives them): (features, coarse
+    logits, labels, pixel idx) of selected, labelled pixels."""
     out = []
-    for img, lab in variants(imgs, labs, flip, augment, rs, scale_range, light):
+    for img, lab in frames:
         H, W = lab.shape
         lg = coarse_logits(model, img, scale)
         mask, _ = select_mask(lg, H, W, threshold, grid_factor)
@@ -232,9 +232,9 @@ def main():
     aug_rs = np.random.RandomState(a.seed)
     aug_range = tuple(float(v) for v in a.augment_scales.split(","))
     for sc in scales:
-        frames += collect(model, timgs, tlabs, sc, a.train_threshold, a.patch, dil, per_image, gen,
-                          flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary,
-                          augment=a.augment, rs=aug_rs, scale_range=aug_range, light=a.augment_light)
+        train = variants(timgs, tlabs, a.kind == "point", a.augment, aug_rs, aug_range, a.augment_light)
+        frames += collect(model, train, sc, a.train_threshold, a.patch, dil, per_image, gen,
+                          grid_factor=a.grid_factor, cell_summary=cell_summary)
     if a.extra_data:
         (eimgs, elabs), (eoimgs, eolabs) = hold_out(*load_split(a.extra_data, "train"), a.hold_out)
         evimgs, evlabs, _ = load_split(a.extra_data, "val")
@@ -243,9 +243,9 @@ def main():
             eoimgs, eolabs = eoimgs[:a.limit], eolabs[:a.limit]
         extra_scales = [float(v) for v in a.extra_scales.split(",")]
         for sc in ([] if a.extra_val_only else extra_scales):
-            frames += collect(model, eimgs, elabs, sc, a.train_threshold, a.patch, dil,
+            frames += collect(model, variants(eimgs, elabs, a.kind == "point"), sc, a.train_threshold, a.patch, dil,
                               (a.extra_per_image or a.per_image) if a.kind == "point" else 0, gen,
-                              flip=a.kind == "point", grid_factor=a.grid_factor, cell_summary=cell_summary)
+                              grid_factor=a.grid_factor, cell_summary=cell_summary)
     npx = sum(f[0].shape[0] for f in frames)
     print(f"collected {npx} selected pixels from {len(frames)} frames in {time.time() - t0:.0f}s", flush=True)
     nfeat = feature_count(a.patch, dil, cell_summary)
