@@ -8,10 +8,17 @@ package dev.sparseseg.models.select;
  * <p>Cost model, refreshed after every frame: the stages after coarse inference take a
  * fixed part (selection, upsampling the coarse labels) plus a cost per refined pixel
  * (featurizing, the refiner, the gate). The fixed part is planned at its mean plus four
- * mean deviations, so that the tail rather than the average fits; a frame that still runs
- * over shrinks the share of the remainder given to refinement by a fifth, and the share
- * grows back by 0.1% a frame: at that balance under 0.5% of frames run over, so the budget
- * holds at the 99th percentile, not just the median.
+ * mean deviations, so that the tail rather than the average fits; a frame that refined and
+ * still ran over shrinks the share of the remainder given to refinement by a fifth, and the
+ * share grows back by 0.1% a frame: at that balance under 0.5% of frames run over, so the
+ * budget holds at the 99th percentile, not just the median.
+ *
+ * <p>The cost per pixel is the running mean of refinement time over the running mean of
+ * pixels refined, both starting from a first guess worth {@link #PRIOR_PIXELS} pixels, so
+ * that each frame weighs by its pixels. A frame of a few pixels costs much per pixel (each
+ * call has its overhead, and the first calls of a fresh engine pay for ONNX Runtime's and
+ * the JIT's start-up); taken at face value, one such frame could leave budgets under one
+ * selected cell, never to be measured again: the engine then refined nothing all run.
  *
  * <p>Not thread-safe: one per engine (per pipeline of operators in the job).
  */
@@ -20,15 +27,15 @@ public final class LatencyBudget {
     private static final double ALPHA = 0.1;
     /** Per-pixel cost assumed before the first measurement: above what a CPU core needs. */
     private static final double FIRST_NS_PER_PIXEL = 1000;
-    /** Frames with fewer refined pixels say little about the cost per pixel. */
-    private static final int MIN_PIXELS_TO_LEARN = 256;
-
+    /** Weight of that guess in the running means, in refined pixels. */
+    private static final double PRIOR_PIXELS = 10_000;
     private final long budgetNs;
     private double nsPerPixel = FIRST_NS_PER_PIXEL;
+    private double meanRefineNs = FIRST_NS_PER_PIXEL * PRIOR_PIXELS;
+    private double meanPixels = PRIOR_PIXELS;
     private double fixedNs;
     private double fixedDeviationNs;
     private boolean measured;
-    private boolean costMeasured;
     private double share = 1.0;
 
     /** @param budgetMs time per frame, from the frame's arrival at the engine to its label map; > 0 */
@@ -68,12 +75,17 @@ public final class LatencyBudget {
             fixedDeviationNs += ALPHA * (Math.abs(fixedNs - this.fixedNs) - fixedDeviationNs);
             this.fixedNs += ALPHA * (fixedNs - this.fixedNs);
         }
-        if (pixels >= MIN_PIXELS_TO_LEARN) {
-            double cost = (double) perPixelNs / pixels;
-            nsPerPixel = costMeasured ? nsPerPixel + ALPHA * (cost - nsPerPixel) : cost;
-            costMeasured = true;
+        if (pixels > 0) {
+            meanRefineNs += ALPHA * (perPixelNs - meanRefineNs);
+            meanPixels += ALPHA * (pixels - meanPixels);
+            nsPerPixel = meanRefineNs / meanPixels;
         }
-        share = totalNs > budgetNs ? Math.max(0.05, share * 0.8) : Math.min(1.0, share * 1.001);
+        // Only refinement can be cut back: an overrun that refined nothing (a slow coarse pass) leaves the share.
+        if (totalNs > budgetNs && pixels > 0) {
+            share = Math.max(0.05, share * 0.8);
+        } else if (totalNs <= budgetNs) {
+            share = Math.min(1.0, share * 1.001);
+        }
     }
 
     /** Current estimate of the cost of one refined pixel, in nanoseconds. */
