@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Each run first sends one frame per stream and waits for their results, so that the job is
  * up and its models loaded before the rest is sent; fps and latency are over the frames after
- * the first {@code --job-warmup} results (steady state).
+ * the first {@code --job-warmup} results (steady state). The warm-up results' own rate is given
+ * too: on two cores the JIT compiler holds a fresh JVM's first 40-60 frames at 1080p well below
+ * the steady rate.
  */
 final class JobBench implements AutoCloseable {
     /** The {@code --job} options of {@code bench}. */
@@ -56,12 +58,13 @@ final class JobBench implements AutoCloseable {
                 description = "Stream counts to run the job with, one run each (default: ${DEFAULT-VALUE}).")
         List<Integer> streams;
 
-        @Option(names = "--job-frames", defaultValue = "60",
+        @Option(names = "--job-frames", defaultValue = "120",
                 description = "Timed frames per job run, all streams together (default: ${DEFAULT-VALUE}).")
         int frames;
 
-        @Option(names = "--job-warmup", defaultValue = "8",
-                description = "Results per job run left out of fps and latency, at least one per stream (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--job-warmup", defaultValue = "60",
+                description = "Results per job run left out of fps and latency, at least one per stream; their own fps "
+                        + "is reported as the warm-up fps (default: ${DEFAULT-VALUE}).")
         int warmup;
 
         @Option(names = "--rate", defaultValue = "0", description = "Frames per second sent per stream, 0 = as fast as "
@@ -99,11 +102,12 @@ final class JobBench implements AutoCloseable {
      * @param framesOut       distinct frames that came back (matched by key and seq)
      * @param duplicates      results received more than once
      * @param timed           results the fps and latency are over
+     * @param warmupFps       rate of the warm-up results after the first (the JIT still compiling), NaN for too few
      * @param refinedFraction mean fraction of pixels refined, from the results' headers
      * @param stageMsMedian   median of each {@code stage-ms-*} header of the timed results (decode .. fuse)
      */
     record Figures(int streams, long planned, long framesIn, long framesOut, long duplicates, int timed, double fps,
-                   double latencyMsP50, double latencyMsP99, double refinedFraction, double[] stageMsMedian) {
+                   double warmupFps, double latencyMsP50, double latencyMsP99, double refinedFraction, double[] stageMsMedian) {
         boolean allOut() {
             return framesIn == planned && framesOut == planned;
         }
@@ -111,6 +115,7 @@ final class JobBench implements AutoCloseable {
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("fps", fps);
+            m.put("warmup_fps", warmupFps);
             m.put("latency_ms_p50", latencyMsP50);
             m.put("latency_ms_p99", latencyMsP99);
             m.put("frames_planned", planned);
@@ -265,7 +270,10 @@ final class JobBench implements AutoCloseable {
         // Result `warmup` (1-based) is when timing starts: the timed frames are the ones after it.
         double fps = timed == 0 ? Double.NaN
                 : timed / ((arrivals.get(arrivals.size() - 1)[0] - arrivals.get(warmup - 1)[0]) / 1e9);
-        return new Figures(streams, planned, in, out, duplicates, timed, fps, Evaluation.median(latency),
+        // From the first result, which the rest were sent after, to the last warm-up one.
+        int warm = Math.min(warmup, arrivals.size());
+        double warmupFps = warm < 2 ? Double.NaN : (warm - 1) / ((arrivals.get(warm - 1)[0] - arrivals.get(0)[0]) / 1e9);
+        return new Figures(streams, planned, in, out, duplicates, timed, fps, warmupFps, Evaluation.median(latency),
                 Evaluation.percentile(latency, 99), arrivals.isEmpty() ? 0 : refined / arrivals.size(), stageMedians);
     }
 

@@ -74,14 +74,14 @@ final class ReportTable {
 
     /** One resolution of {@code bench --job}: fps, latency and frames in/out per stream count. */
     static String job(String resolution, List<JobBench.Figures> runs, double sparseEngineFps) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%-11s %-8s %7s %15s %15s %14s %9s %11s   %s%n",
-                "resolution", "streams", "job fps", "latency p50 ms", "latency p99 ms", "frames in/out", "refined",
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%-11s %-8s %7s %13s %15s %15s %14s %9s %11s   %s%n",
+                "resolution", "streams", "job fps", "warm-up fps", "latency p50 ms", "latency p99 ms", "frames in/out", "refined",
                 "vs engine", "median stage ms: decode / coarse / select / refine / fuse"));
         for (JobBench.Figures f : runs) {
             String vs = Double.isNaN(sparseEngineFps) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * f.fps() / sparseEngineFps);
             double[] st = f.stageMsMedian();
-            sb.append(String.format(Locale.ROOT, "%-11s %-8d %7.2f %15.0f %15.0f %14s %8.1f%% %11s   %.1f / %.1f / %.1f / %.1f / %.1f%s%n",
-                    resolution, f.streams(), f.fps(), f.latencyMsP50(), f.latencyMsP99(), f.framesIn() + "/" + f.framesOut(),
+            sb.append(String.format(Locale.ROOT, "%-11s %-8d %7.2f %13.2f %15.0f %15.0f %14s %8.1f%% %11s   %.1f / %.1f / %.1f / %.1f / %.1f%s%n",
+                    resolution, f.streams(), f.fps(), f.warmupFps(), f.latencyMsP50(), f.latencyMsP99(), f.framesIn() + "/" + f.framesOut(),
                     100 * f.refinedFraction(), vs, st[0], st[1], st[2], st[3], st[4],
                     f.allOut() ? "" : "   MISSING " + (f.planned() - f.framesOut()) + " of " + f.planned() + " frames"));
         }

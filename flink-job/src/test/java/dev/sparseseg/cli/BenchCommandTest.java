@@ -56,6 +56,7 @@ class BenchCommandTest {
             assertEquals(0, f.path("duplicates").asLong(), what);
             assertEquals(4, f.path("timed_frames").asLong(), what);
             assertTrue(f.path("fps").asDouble() > 0, what);
+            assertTrue(f.path("warmup_fps").asDouble() > 0, what);
             assertTrue(f.path("latency_ms_p50").asDouble() > 0, what);
             assertTrue(f.path("latency_ms_p99").asDouble() >= f.path("latency_ms_p50").asDouble(), what);
             assertTrue(f.path("refined_fraction").asDouble() > 0, what);
