@@ -19,10 +19,11 @@ import java.util.function.IntConsumer;
  */
 public final class Evaluation {
     /**
-     * Untimed runs of each mode first: with 3, the median of a 16-frame split (camvid-hr val)
-     * still held the JIT's first compilations (sparse 63 against 48 ms warm, same frames).
+     * Untimed runs of each mode first. With 10, the medians of a 16-frame split (camvid-hr val)
+     * still held the JIT's compilations in three runs of three (sparse 40-49 ms against 21-23
+     * warm, 1.1-1.6x dense-full against 2.1-2.3x).
      */
-    private static final int WARMUP_RUNS = 10;
+    private static final int WARMUP_RUNS = 30;
 
     private Evaluation() {
     }
@@ -62,7 +63,8 @@ public final class Evaluation {
 
     /**
      * Runs every mode on frames {@code 0..n-1}, interleaved frame by frame, after {@code warmupRuns}
-     * untimed runs of each mode on frame 0, and times each call from frame in to label map out.
+     * untimed rounds of every mode over the first frames, and times each call from frame in to
+     * label map out.
      *
      * @param observer sees every timed segmentation (may be null)
      * @param progress told the number of frames done (may be null)
@@ -73,10 +75,12 @@ public final class Evaluation {
         for (String m : modes.keySet()) {
             timings.put(m, new ModeTimings(n));
         }
-        RgbFrame first = frames.frame(0);
-        for (Segmenter s : modes.values()) {
-            for (int i = 0; i < warmupRuns; i++) {
-                s.segment(first);
+        // Warm-up runs take the same steps as timed ones, reading the frames included: the JIT
+        // compiles what it has not yet seen in a thread of its own that takes a core from the timing.
+        for (int i = 0; i < warmupRuns && n > 0; i++) {
+            RgbFrame frame = frames.frame(i % n);
+            for (Segmenter s : modes.values()) {
+                s.segment(frame);
             }
         }
         for (int i = 0; i < n; i++) {
