@@ -53,8 +53,9 @@ class LatencyBudgetTest {
             int refined = (int) (b.pixels(coarse) / 256 * 256); // whole cells, as the selector takes them
             b.record(coarse, 0, 200L * refined, 0, 5_000_000L, refined);
         }
-        // 125,000 pixels at 200 ns, less the fifth the overrun took, which grows back by 0.1% a frame.
-        assertTrue(b.pixels(coarse) > 100_000, "budget " + b.pixels(coarse) + " pixels after 60 frames at 200 ns");
+        assertEquals(200, b.nsPerPixel(), 10, "the estimate after 60 frames at 200 ns");
+        // 125,000 pixels at 200 ns, less the half the overrun took, which grows back by 0.1% a frame.
+        assertTrue(b.pixels(coarse) > 60_000, "budget " + b.pixels(coarse) + " pixels after 60 frames at 200 ns");
     }
 
     @Test
@@ -100,10 +101,12 @@ class LatencyBudgetTest {
                 Segmenter sparse = budgeted.sparse();
                 long[] ms = new long[15];
                 Segmentation last = null;
-                for (int i = 0; i < 25; i++) {
+                // A fresh engine's first frames are slow (ONNX Runtime's first calls, the JIT) and
+                // the budget holds refinement back until their cost has faded from its means.
+                for (int i = 0; i < 60; i++) {
                     last = sparse.segment(frame);
-                    if (i >= 10) {
-                        ms[i - 10] = last.timings().totalNs();
+                    if (i >= 45) {
+                        ms[i - 45] = last.timings().totalNs();
                     }
                 }
                 double medianMs = median(ms) / 1e6;
