@@ -32,7 +32,6 @@ public final class LatencyBudget {
     /** Weight of that guess in the running means, in refined pixels. */
     private static final double PRIOR_PIXELS = 10_000;
     private final long budgetNs;
-    private double nsPerPixel = FIRST_NS_PER_PIXEL;
     private double meanRefineNs = FIRST_NS_PER_PIXEL * PRIOR_PIXELS;
     private double meanPixels = PRIOR_PIXELS;
     private double fixedNs;
@@ -55,7 +54,7 @@ public final class LatencyBudget {
     /** Pixels this frame may refine, {@code spentNs} of its budget being gone already. */
     public long pixels(long spentNs) {
         double left = budgetNs - spentNs - fixedNs - 4 * fixedDeviationNs;
-        return left <= 0 ? 0 : (long) (share * left / nsPerPixel);
+        return left <= 0 ? 0 : (long) (share * left / nsPerPixel());
     }
 
     /**
@@ -80,7 +79,6 @@ public final class LatencyBudget {
         if (pixels > 0) {
             meanRefineNs += ALPHA * (perPixelNs - meanRefineNs);
             meanPixels += ALPHA * (pixels - meanPixels);
-            nsPerPixel = meanRefineNs / meanPixels;
         }
         // Only refinement can be cut back: an overrun that refined nothing (a slow coarse pass) leaves the share.
         if (totalNs > budgetNs && pixels > 0) {
@@ -92,6 +90,6 @@ public final class LatencyBudget {
 
     /** Current estimate of the cost of one refined pixel, in nanoseconds. */
     public double nsPerPixel() {
-        return nsPerPixel;
+        return meanRefineNs / meanPixels;
     }
 }
