@@ -43,6 +43,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void aLatencyBudgetIsTimedAfterWarmingTheRefinementWithoutIt() throws Exception {
+        // The budget refines nothing over an engine's first frames: its own warm-up would leave refinement cold.
+        JsonNode budgeted = bench("--resolutions", "200x150", "--frames", "3", "--distinct", "2", "--modes", "sparse",
+                "--latency-budget-ms", "1000");
+        assertEquals(1, budgeted.path("warmup_unbudgeted_sparse_runs").asInt(), budgeted.toString());
+        assertTrue(budgeted.path("resolutions").path("200x150").path("modes").path("sparse").path("ms_median").asDouble() > 0);
+        JsonNode plain = bench("--resolutions", "200x150", "--frames", "3", "--distinct", "2", "--modes", "sparse");
+        assertEquals(0, plain.path("warmup_unbudgeted_sparse_runs").asInt(), plain.toString());
+    }
+
+    @Test
     void streamingJobReturnsEveryFrame() throws Exception {
         JsonNode root = bench("--resolutions", "320x240", "--modes", "sparse", "--frames", "2", "--distinct", "3",
                 "--job", "--streams", "1,4", "--job-frames", "4", "--job-warmup", "2");

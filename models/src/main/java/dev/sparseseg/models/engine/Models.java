@@ -130,9 +130,13 @@ public final class Models implements AutoCloseable {
 
     /** SparseRefine at each frame's operating point, within the config's latency budget if it sets one. */
     public Segmenter sparse() {
+        return sparse(latencyBudget());
+    }
+
+    /** SparseRefine at each frame's operating point, within {@code latency} if not null. */
+    public Segmenter sparse(LatencyBudget latency) {
         SparseRefiner r = refiner();
         GatedEnsembler e = ensembler();
-        LatencyBudget latency = latencyBudget();
         return frame -> new SparseRefineEngine(coarseFor(frame.width(), frame.height()),
                 selectorFor(frame.width(), frame.height()), r, e, latency).segment(frame);
     }

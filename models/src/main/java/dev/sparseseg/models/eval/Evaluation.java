@@ -8,6 +8,7 @@ import dev.sparseseg.models.image.RgbFrame;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,14 +76,7 @@ public final class Evaluation {
         for (String m : modes.keySet()) {
             timings.put(m, new ModeTimings(n));
         }
-        // Warm-up runs take the same steps as timed ones, reading the frames included: the JIT
-        // compiles what it has not yet seen in a thread of its own that takes a core from the timing.
-        for (int i = 0; i < warmupRuns && n > 0; i++) {
-            RgbFrame frame = frames.frame(i % n);
-            for (Segmenter s : modes.values()) {
-                s.segment(frame);
-            }
-        }
+        warmUp(n, frames, modes.values(), warmupRuns);
         for (int i = 0; i < n; i++) {
             RgbFrame frame = frames.frame(i);
             for (Map.Entry<String, Segmenter> e : modes.entrySet()) {
@@ -98,6 +92,20 @@ public final class Evaluation {
             }
         }
         return timings;
+    }
+
+    /**
+     * Runs every segmenter {@code runs} times over frames {@code 0..n-1}, untimed. Warm-up runs
+     * take the same steps as timed ones, reading the frames included: the JIT compiles what it
+     * has not yet seen in a thread of its own that takes a core from the timing.
+     */
+    public static void warmUp(int n, Frames frames, Collection<Segmenter> segmenters, int runs) throws IOException {
+        for (int i = 0; i < runs && n > 0; i++) {
+            RgbFrame frame = frames.frame(i % n);
+            for (Segmenter s : segmenters) {
+                s.segment(frame);
+            }
+        }
     }
 
     /** Frames an evaluation covers: the first {@code limit}, or all when limit is 0. */
