@@ -4,6 +4,7 @@ import dev.sparseseg.connectors.frame.Jpeg;
 import dev.sparseseg.models.engine.Models;
 import dev.sparseseg.models.engine.Segmenter;
 import dev.sparseseg.models.eval.DatasetSplit;
+import dev.sparseseg.models.eval.Evaluation;
 import dev.sparseseg.models.eval.UpscaledFrames;
 import dev.sparseseg.models.image.RgbFrame;
 import picocli.CommandLine.Command;
@@ -13,6 +14,8 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -81,12 +84,24 @@ public final class SoakCommand implements Callable<Integer> {
             Segmenter sparse = models.sparse();
             long start = System.nanoTime();
             long refined = 0;
+            long windowRefined = 0;
+            // Per line, the frames since the last one too: a latency budget's share and the JIT move over a run.
+            double[] windowMs = new double[every];
+            int inWindow = 0;
             for (int i = 1; i <= frames; i++) {
-                refined += sparse.segment(decoded[(i - 1) % decoded.length]).refinedPixels();
+                long t0 = System.nanoTime();
+                long r = sparse.segment(decoded[(i - 1) % decoded.length]).refinedPixels();
+                windowMs[inWindow++] = (System.nanoTime() - t0) / 1e6;
+                refined += r;
+                windowRefined += r;
                 if (i % every == 0 || i == frames) {
                     double secs = (System.nanoTime() - start) / 1e9;
-                    System.out.printf("frames %d, %.1f fps, refined %.1f%%, resident memory %s%n", i, i / secs,
-                            100.0 * refined / ((long) i * decoded[0].pixels()), residentMemory());
+                    System.out.printf(Locale.ROOT, "frames %d, %.1f fps, refined %.1f%% (last %d: %.1f%%, ms p99 %.1f), "
+                                    + "resident memory %s%n", i, i / secs, 100.0 * refined / ((long) i * decoded[0].pixels()),
+                            inWindow, 100.0 * windowRefined / ((long) inWindow * decoded[0].pixels()),
+                            Evaluation.percentile(Arrays.copyOf(windowMs, inWindow), 99), residentMemory());
+                    windowRefined = 0;
+                    inWindow = 0;
                 }
             }
         }
