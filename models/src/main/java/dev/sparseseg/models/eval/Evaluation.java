@@ -24,7 +24,7 @@ public final class Evaluation {
      * still held the JIT's compilations in three runs of three (sparse 40-49 ms against 21-23
      * warm, 1.1-1.6x dense-full against 2.1-2.3x).
      */
-    private static final int WARMUP_RUNS = 30;
+    public static final int WARMUP_RUNS = 30;
 
     private Evaluation() {
     }
