@@ -97,11 +97,15 @@ public final class BenchCommand implements Callable<Integer> {
                             + "%d threads (refiner/ensembler %d), %s%n", sources.length, dataset.split, models.config().budget(),
                     models.config().latencyBudgetMs() > 0 ? models.config().latencyBudgetMs() + " ms" : "none",
                     models.config().threads(), models.config().sparseThreads(), models.segmenterModel().device());
+            // A latency budget refines nothing over a fresh engine's first 25-45 frames, until their
+            // slow start has faded from its means, so its own warm-up left the refinement code cold
+            // for the timed frames: 1080p p99 96.7 ms against 37.4-39.9 with 200 warm-up runs.
+            Segmenter warmSparse = models.config().latencyBudgetMs() > 0 && timed.contains(EvalCommand.SPARSE)
+                    ? models.sparse(null) : null;
             if (!timed.isEmpty()) {
                 System.out.printf(Locale.ROOT, "engine: %s, interleaved per frame, %d timed frames per resolution after %d "
                         + "warm-up runs%s%n", String.join(", ", timed), frames, warmup,
-                        models.config().latencyBudgetMs() > 0 && timed.contains(EvalCommand.SPARSE)
-                                ? " (sparse's preceded by as many without the latency budget)" : "");
+                        warmSparse != null ? " (sparse's preceded by as many without the latency budget)" : "");
             }
             if (job) {
                 System.out.println("job: " + jobOptions);
@@ -121,11 +125,6 @@ public final class BenchCommand implements Callable<Integer> {
                 segmenters.put(m, m.equals(EvalCommand.DENSE_FULL) ? models.denseFull()
                         : m.equals(EvalCommand.DENSE_LOW) ? models.denseLow() : models.sparse());
             }
-            // A latency budget refines nothing over a fresh engine's first 25-45 frames, until their
-            // slow start has faded from its means, so its own warm-up left the refinement code cold
-            // for the timed frames: 1080p p99 96.7 ms against 37.4-39.9 with 200 warm-up runs.
-            Segmenter warmSparse = models.config().latencyBudgetMs() > 0 && segmenters.containsKey(EvalCommand.SPARSE)
-                    ? models.sparse(null) : null;
             root.put("warmup_unbudgeted_sparse_runs", warmSparse == null ? 0 : warmup);
             for (int[] size : sizes) {
                 String name = size[0] + "x" + size[1];
