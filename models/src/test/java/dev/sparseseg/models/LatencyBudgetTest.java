@@ -81,7 +81,9 @@ class LatencyBudgetTest {
      * A 1280x720 noise frame with threshold 0 selects every pixel: unbudgeted, refining
      * them takes several times the budget; with it, frames refine what fits. The budget is
      * set from this machine's own coarse-only time, and the check has room for noise on a
-     * shared machine, but not for a budget that is ignored.
+     * shared machine, but not for a budget that is ignored. Twice the coarse-only time was
+     * not enough room: in a warm JVM under CI's load (a 44 ms budget, 28 ms per frame before
+     * any refinement) the fixed part's planned tail took the rest and nothing was refined.
      */
     @Test
     void aBudgetKeepsASyntheticFrameUnderIt() {
@@ -92,7 +94,7 @@ class LatencyBudgetTest {
             for (int i = 0; i < lowNs.length; i++) {
                 lowNs[i] = low.segment(frame).timings().totalNs();
             }
-            double budgetMs = Math.max(2 * median(lowNs) / 1e6, 40);
+            double budgetMs = Math.max(3 * median(lowNs) / 1e6, 60);
             Segmentation unbudgeted = models.sparse().segment(frame);
             assertTrue(unbudgeted.refinedPixels() > 0.9 * frame.pixels(), "refined " + unbudgeted.refinedPixels());
             assertEquals(-1, unbudgeted.pixelBudget());
@@ -115,7 +117,7 @@ class LatencyBudgetTest {
                         last.pixelBudget(), unbudgeted.timings().totalNs() / 1e6);
                 assertTrue(last.pixelBudget() >= 0, "the pixel budget is reported");
                 assertTrue(last.refinedPixels() <= last.pixelBudget(), "refined more than the budget allowed");
-                assertTrue(last.refinedPixels() > 0, "a budget of twice the coarse time leaves room to refine");
+                assertTrue(last.refinedPixels() > 0, "a budget of three times the coarse time leaves room to refine");
                 assertTrue(medianMs <= 1.5 * budgetMs, "median " + medianMs + " ms over the " + budgetMs + " ms budget");
             }
         }
