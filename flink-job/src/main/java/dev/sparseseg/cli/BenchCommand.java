@@ -140,11 +140,12 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%s: %s%n", name, point);
                 Map<String, ModeTimings> t = Map.of();
                 if (!segmenters.isEmpty()) {
+                    Evaluation.Frames cycled = i -> upscaled[i % upscaled.length];
                     if (warmSparse != null) {
-                        Evaluation.warmUp(frames, i -> upscaled[i % upscaled.length], List.of(warmSparse), warmup);
+                        Evaluation.warmUp(frames, cycled, List.of(warmSparse), warmup);
                     }
                     ProgressBar bar = new ProgressBar(System.err, name, frames);
-                    t = Evaluation.interleave(frames, i -> upscaled[i % upscaled.length], segmenters, warmup, null, bar::update);
+                    t = Evaluation.interleave(frames, cycled, segmenters, warmup, null, bar::update);
                     System.out.print(ReportTable.bench(name, t));
                     entry.putAll(modesJson(t));
                 }

@@ -86,7 +86,7 @@ public final class SoakCommand implements Callable<Integer> {
             long refined = 0;
             long windowRefined = 0;
             // Per line, the frames since the last one too: a latency budget's share and the JIT move over a run.
-            double[] windowMs = new double[every];
+            double[] windowMs = new double[Math.min(every, frames)];
             int inWindow = 0;
             for (int i = 1; i <= frames; i++) {
                 long t0 = System.nanoTime();
