@@ -146,13 +146,12 @@ public final class EvalCommand implements Callable<Integer> {
             settings.put("dense " + s, new double[] {s, Double.NaN, 0});
             for (double t : sweepThresholds) {
                 String name = "sparse " + s + " t" + t;
-                modes.put(name, models.sparse(new OperatingPoint(0, 0, s, t, point.gridFactor()), null));
+                modes.put(name, models.sparse(point.at(s, t), null));
                 settings.put(name, new double[] {s, t, 0});
             }
             for (double b : budgets) {
                 String name = "sparse " + s + " " + b + "ms";
-                modes.put(name, models.sparse(new OperatingPoint(0, 0, s, point.threshold(), point.gridFactor()),
-                        new LatencyBudget(b)));
+                modes.put(name, models.sparse(point.at(s, point.threshold()), new LatencyBudget(b)));
                 settings.put(name, new double[] {s, point.threshold(), b});
             }
         }

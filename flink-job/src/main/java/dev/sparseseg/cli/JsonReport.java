@@ -29,12 +29,15 @@ final class JsonReport {
         return m;
     }
 
-    /** Scale, threshold and grid factor of an operating point. */
+    /** Scale, threshold, grid factor and model set (if not the card's own) of an operating point. */
     static Map<String, Object> point(OperatingPoint p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scale", p.scale());
         m.put("threshold", p.threshold());
         m.put("grid_factor", p.gridFactor());
+        if (p.modelSet() != null) {
+            m.put("model_set", p.modelSet());
+        }
         return m;
     }
 

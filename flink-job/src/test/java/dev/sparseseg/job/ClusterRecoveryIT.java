@@ -169,9 +169,15 @@ class ClusterRecoveryIT {
         Path models = Path.of("target/cluster-recovery-it/crash-loop-models").toAbsolutePath();
         deleteTree(models);
         Files.createDirectories(models);
-        try (var files = Files.list(project.resolve("models/reference"))) {
+        Path reference = project.resolve("models/reference");
+        try (var files = Files.walk(reference)) {
             for (Path f : files.toList()) {
-                Files.copy(f, models.resolve(f.getFileName()));
+                Path to = models.resolve(reference.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
             }
         }
         try (EmbeddedKafkaBroker broker = KafkaTestSupport.broker();

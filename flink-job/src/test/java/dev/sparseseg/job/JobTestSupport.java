@@ -84,9 +84,9 @@ final class JobTestSupport {
         private final Models models = Models.load(engine());
         private final Segmenter sparse = models.sparse();
 
-        /** The segmenter's card name: the {@code model} header of every output record. */
-        String modelName() {
-            return models.segmenterModel().card().name;
+        /** The card name of the segmenter serving this frame's size: the {@code model} header of its output record. */
+        String modelName(RgbFrame frame) {
+            return models.segmenterName(frame.width(), frame.height());
         }
 
         /** Class colours 0xRRGGBB, as the overlays use them. */

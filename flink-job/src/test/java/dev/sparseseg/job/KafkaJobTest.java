@@ -98,7 +98,7 @@ class KafkaJobTest extends KafkaJobFixture {
                 assertEquals(ts(r.key(), seq), r.timestamp(), what + ": record timestamp");
                 assertEquals("480", header(r, Headers.WIDTH), what);
                 assertEquals("360", header(r, Headers.HEIGHT), what);
-                assertEquals(ref.modelName(), header(r, Headers.MODEL), what);
+                assertEquals(ref.modelName(frame), header(r, Headers.MODEL), what);
                 assertTrue(Long.parseLong(header(r, Headers.REFINED)) >= 0, what + ": refined");
                 assertTrue(Long.parseLong(header(r, Headers.LATENCY_MS)) >= 0, what + ": latency-ms");
                 for (String stage : List.of("decode", "coarse", "select", "refine", "fuse")) {

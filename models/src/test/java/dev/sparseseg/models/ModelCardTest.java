@@ -45,14 +45,7 @@ class ModelCardTest {
     }
 
     private static Path copyReference(Path dir) throws IOException {
-        try (var files = Files.list(TestModels.referenceDir())) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (f.toString().endsWith(".onnx") || f.toString().endsWith(".json")) {
-                    Files.copy(f, dir.resolve(f.getFileName()));
-                }
-            }
-        }
-        return dir;
+        return TestModels.copyReference(dir);
     }
 
     @Test

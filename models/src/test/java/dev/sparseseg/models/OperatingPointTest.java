@@ -25,11 +25,7 @@ class OperatingPointTest {
 
     /** The reference models, the refiner card listing points for 480x360 and 1920x1080. */
     private static Path modelsWithPoints(Path dir, boolean broken) throws IOException {
-        try (var files = Files.list(TestModels.referenceDir())) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
+        TestModels.copyReference(dir);
         Path card = dir.resolve("refiner.card.json");
         ObjectNode root = (ObjectNode) JSON.readTree(card.toFile());
         ArrayNode points = root.putArray("operating_points");
@@ -91,6 +87,19 @@ class OperatingPointTest {
                 () -> Models.load(TestModels.cpu().withModelsDir(models)).close());
         assertTrue(e.getMessage().contains("refiner.card.json") && e.getMessage().contains("operating_points[1] needs \"resolution\""),
                 e.getMessage());
+    }
+
+    @Test
+    void aModelSetOutsideTheCardsFolderIsRefusedNamingIt(@TempDir Path dir) throws IOException {
+        modelsWithPoints(dir, false);
+        Path card = dir.resolve("refiner.card.json");
+        ObjectNode root = (ObjectNode) JSON.readTree(card.toFile());
+        ((ObjectNode) root.get("operating_points").get(0)).put("model_set", "../elsewhere");
+        JSON.writeValue(card.toFile(), root);
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> Models.load(TestModels.cpu().withModelsDir(dir)).close());
+        assertEquals("model card " + card + ": operating_points[0] \"model_set\" \"../elsewhere\" must name a folder "
+                + "beside the card (letters, digits, . _ -)", e.getMessage());
     }
 
     @Test

@@ -1,10 +1,15 @@
 package dev.sparseseg.models;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.eval.DatasetSplit;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /** Paths shared by the tests: the committed reference models and the CamVid dataset. */
 final class TestModels {
@@ -18,6 +23,32 @@ final class TestModels {
             p = Path.of("models/reference");
         }
         return p;
+    }
+
+    /** A copy of models/reference in {@code dir}, model-set folders included. */
+    static Path copyReference(Path dir) throws IOException {
+        Path from = referenceDir();
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = dir.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return dir;
+    }
+
+    /** Removes every operating point's model set from a copied refiner card: its own set serves every size. */
+    static void dropModelSets(Path refinerCard) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(refinerCard.toFile());
+        for (JsonNode p : root.path("operating_points")) {
+            ((ObjectNode) p).remove("model_set");
+        }
+        json.writeValue(refinerCard.toFile(), root);
     }
 
     static EngineConfig cpu() {

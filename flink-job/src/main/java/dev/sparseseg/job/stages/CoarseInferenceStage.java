@@ -18,6 +18,7 @@ public final class CoarseInferenceStage extends ModelStage {
 
     @Override
     void apply(FrameInFlight f) {
+        f.model = models.segmenterName(f.frame.width(), f.frame.height());
         f.logits = models.coarseFor(f.frame.width(), f.frame.height()).infer(f.frame);
     }
 }

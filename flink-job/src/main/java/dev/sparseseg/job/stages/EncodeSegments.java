@@ -100,7 +100,7 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
         }
         int refined = f.refinedPixels;
         long latencyMs = System.currentTimeMillis() - f.receivedMs;
-        s.headers.put(Headers.MODEL, model);
+        s.headers.put(Headers.MODEL, f.model != null ? f.model : model);
         s.headers.put(Headers.REFINED, Integer.toString(refined));
         s.headers.put(Headers.LATENCY_MS, Long.toString(latencyMs));
         if (f.pixelBudget >= 0) {

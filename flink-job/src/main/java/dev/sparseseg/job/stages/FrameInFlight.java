@@ -31,6 +31,8 @@ public class FrameInFlight {
     public Selection selection;
     public RefinedPixels refined;
     public LabelMap labels;
+    /** The card name of the segmenter that served this frame (its size's model set): the {@code model} header. */
+    public String model;
     /** Pixels selected for refinement (kept after the selection itself is dropped). */
     public int refinedPixels;
     /** Where refinement was spent, 1 bit per pixel ({@code MaskPng.pack}), when a sink publishes masks; else null. */

@@ -3,13 +3,17 @@ package dev.sparseseg.job.stages;
 import dev.sparseseg.connectors.frame.MaskPng;
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
+import dev.sparseseg.models.coarse.GridMapping;
 import dev.sparseseg.models.fuse.GatedEnsembler;
 
-/** Stage 4: the learned gate fuses coarse and refined logits into the full-resolution label map. */
+/**
+ * Stage 4: the learned gate (of the model set serving the frame's size) fuses coarse and
+ * refined logits into the full-resolution label map.
+ */
 public final class GatedFusionStage extends ModelStage {
     private final boolean keepFrame;
     private final boolean keepMask;
-    private transient GatedEnsembler ensembler;
+    private transient Models models;
     private transient LatencyBudgets budget;
 
     /**
@@ -24,7 +28,7 @@ public final class GatedFusionStage extends ModelStage {
 
     @Override
     void init(Models models) {
-        ensembler = models.ensembler();
+        this.models = models;
         budget = LatencyBudgets.acquire(getRuntimeContext(), models);
     }
 
@@ -39,6 +43,8 @@ public final class GatedFusionStage extends ModelStage {
 
     @Override
     void apply(FrameInFlight f) {
+        GridMapping m = f.logits.mapping();
+        GatedEnsembler ensembler = models.ensemblerFor(m.frameW, m.frameH);
         long t0 = System.nanoTime();
         float[] fused = ensembler.fuseLogits(f.refined);
         long t1 = System.nanoTime();

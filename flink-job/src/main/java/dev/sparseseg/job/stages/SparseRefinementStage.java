@@ -2,11 +2,10 @@ package dev.sparseseg.job.stages;
 
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
-import dev.sparseseg.models.refine.SparseRefiner;
 
-/** Stage 3: the refiner on the selected pixels only, at full resolution. */
+/** Stage 3: the refiner (of the model set serving the frame's size) on the selected pixels only, at full resolution. */
 public final class SparseRefinementStage extends ModelStage {
-    private transient SparseRefiner refiner;
+    private transient Models models;
 
     public SparseRefinementStage(EngineConfig engine) {
         super(engine, FrameInFlight.Stage.REFINE);
@@ -14,11 +13,11 @@ public final class SparseRefinementStage extends ModelStage {
 
     @Override
     void init(Models models) {
-        refiner = models.refiner();
+        this.models = models;
     }
 
     @Override
     void apply(FrameInFlight f) {
-        f.refined = refiner.refine(f.frame, f.logits, f.selection);
+        f.refined = models.refinerFor(f.frame.width(), f.frame.height()).refine(f.frame, f.logits, f.selection);
     }
 }

@@ -73,6 +73,11 @@ public final class ModelCard {
         @JsonProperty("coarse_scale") public Double coarseScale;
         @JsonProperty("entropy_threshold") public Double entropyThreshold;
         @JsonProperty("selection_grid_factor") public Integer selectionGridFactor;
+        /**
+         * A folder beside this card holding the segmenter, refiner and ensembler (cards and
+         * ONNX files) that serve this point instead of this card's own set; null: this set.
+         */
+        @JsonProperty("model_set") public String modelSet;
     }
 
     public static ModelCard parse(InputStream in, String source) throws IOException {
@@ -149,6 +154,8 @@ public final class ModelCard {
                         at + " needs \"entropy_threshold\" >= 0, got " + p.entropyThreshold);
                 require(p.selectionGridFactor == null || p.selectionGridFactor >= 1, source,
                         at + " \"selection_grid_factor\" " + p.selectionGridFactor + " must be >= 1");
+                require(p.modelSet == null || p.modelSet.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") && !p.modelSet.contains(".."),
+                        source, at + " \"model_set\" \"" + p.modelSet + "\" must name a folder beside the card (letters, digits, . _ -)");
             }
         }
     }

@@ -14,14 +14,17 @@ public final class ModelSource {
     private static final String BUNDLED = "sparseseg/models/";
 
     private final Path dir;
+    /** Resource prefix of bundled models (their folder in the jar). */
+    private final String prefix;
 
-    private ModelSource(Path dir) {
+    private ModelSource(Path dir, String prefix) {
         this.dir = dir;
+        this.prefix = prefix;
     }
 
     /** The reference models shipped in the jar. */
     public static ModelSource bundled() {
-        return new ModelSource(null);
+        return new ModelSource(null, BUNDLED);
     }
 
     /** The models in {@code dir}, or the bundled ones when {@code dir} is null (as {@code --models} means). */
@@ -33,7 +36,15 @@ public final class ModelSource {
         if (!Files.isDirectory(dir)) {
             throw new ModelLoadException("models directory " + dir + " does not exist");
         }
-        return new ModelSource(dir);
+        return new ModelSource(dir, null);
+    }
+
+    /** The models in the folder {@code name} of this source (a point's {@code model_set}). */
+    public ModelSource set(String name) {
+        if (dir == null) {
+            return new ModelSource(null, prefix + name + "/");
+        }
+        return directory(dir.resolve(name));
     }
 
     /** Reads {@code NAME.card.json}. */
@@ -61,22 +72,22 @@ public final class ModelSource {
     }
 
     public String describe(String file) {
-        return dir == null ? "classpath:" + BUNDLED + file : dir.resolve(file).toString();
+        return dir == null ? "classpath:" + prefix + file : dir.resolve(file).toString();
     }
 
     private InputStream open(String file) throws IOException {
         if (dir != null) {
             return Files.newInputStream(dir.resolve(file));
         }
-        InputStream in = ModelSource.class.getClassLoader().getResourceAsStream(BUNDLED + file);
+        InputStream in = ModelSource.class.getClassLoader().getResourceAsStream(prefix + file);
         if (in == null) {
-            throw new NoSuchFileException(BUNDLED + file);
+            throw new NoSuchFileException(prefix + file);
         }
         return in;
     }
 
     @Override
     public String toString() {
-        return dir == null ? "bundled reference models" : dir.toString();
+        return dir == null ? (prefix.equals(BUNDLED) ? "bundled reference models" : "bundled " + prefix) : dir.toString();
     }
 }

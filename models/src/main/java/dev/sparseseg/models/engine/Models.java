@@ -1,66 +1,61 @@
 package dev.sparseseg.models.engine;
 
+import dev.sparseseg.models.card.ModelLoadException;
 import dev.sparseseg.models.card.ModelSource;
 import dev.sparseseg.models.coarse.CoarseInference;
 import dev.sparseseg.models.fuse.GatedEnsembler;
 import dev.sparseseg.models.refine.SparseRefiner;
 import dev.sparseseg.models.runtime.OnnxModel;
-import dev.sparseseg.models.runtime.PixelWork;
 import dev.sparseseg.models.select.EntropySelector;
 import dev.sparseseg.models.select.LatencyBudget;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The three reference models (segmenter, refiner, ensembler) loaded once, and the
- * segmenters built on them. The segmenter is one multi-scale model: the coarse model at
- * the refiner's scale and the dense-full baseline at scale 1. Closing it closes every
- * ONNX session.
+ * The reference models (segmenter, refiner, ensembler) loaded once, and the segmenters built
+ * on them. The segmenter is one multi-scale model: the coarse model at the refiner's scale and
+ * the dense-full baseline at scale 1. An operating point of the refiner's card may name a
+ * model set of its own (a folder beside the card), which then serves every mode for frames of
+ * that point's size. Every set is loaded and checked here, so that a bad one fails at start.
+ * Closing this closes every ONNX session.
  *
  * <p>Not thread-safe: the sessions reuse their input buffers, and every stage or segmenter
  * built here shares them. Use one {@code Models} per thread (per operator instance).
  */
 public final class Models implements AutoCloseable {
     private final EngineConfig config;
-    private final OnnxModel segmenter;
-    private final OnnxModel refiner;
-    private final OnnxModel ensembler;
+    private final ModelSource source;
+    private final ModelSet main;
     private final List<OperatingPoint> points;
-    /** Stages per operating point, built when a frame of that size first comes. */
-    private final Map<Double, CoarseInference> coarseByScale = new HashMap<>();
+    /** The model sets that operating points name, by name. */
+    private final Map<String, ModelSet> sets = new HashMap<>();
     private final Map<OperatingPoint, EntropySelector> selectorByPoint = new HashMap<>();
 
-    private Models(EngineConfig config, OnnxModel segmenter, OnnxModel refiner, OnnxModel ensembler) {
+    private Models(EngineConfig config, ModelSource source, ModelSet main) {
         this.config = config;
-        this.segmenter = segmenter;
-        this.refiner = refiner;
-        this.ensembler = ensembler;
-        this.points = OperatingPoint.of(refiner.card()).stream().map(p -> p.override(config)).toList();
+        this.source = source;
+        this.main = main;
+        this.points = OperatingPoint.of(main.refiner.card()).stream().map(p -> p.override(config)).toList();
+        try {
+            for (OperatingPoint p : points) {
+                if (p.modelSet() != null && !sets.containsKey(p.modelSet())) {
+                    sets.put(p.modelSet(), loadSet(p.modelSet()));
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Loads the models of {@code config}; threads it leaves at 0 are all this process's cores ({@link EngineConfig#forSlots}). */
     public static Models load(EngineConfig config) {
         config = config.forSlots(1);
         ModelSource src = ModelSource.of(config.modelsDir());
-        OnnxModel seg = null;
-        OnnxModel ref = null;
-        OnnxModel ens = null;
-        try {
-            seg = OnnxModel.load(src, EngineConfig.SEGMENTER, config.device(), config.threads(), config.spin());
-            // A point refiner and the ensembler run blocks of rows on sparseThreads threads of their
-            // own, one ONNX Runtime thread each; a sparse-conv refiner sees all rows in one call.
-            boolean pointRefiner = !src.card(EngineConfig.REFINER).sparseConvRefiner();
-            ref = OnnxModel.load(src, EngineConfig.REFINER, config.device(), pointRefiner ? 1 : config.sparseThreads(), config.spin());
-            ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), 1, config.spin());
-            return new Models(config, seg, ref, ens);
-        } catch (RuntimeException e) {
-            closeQuietly(seg);
-            closeQuietly(ref);
-            closeQuietly(ens);
-            throw e;
-        }
+        return new Models(config, src, ModelSet.load(src, config));
     }
 
     public EngineConfig config() {
@@ -75,32 +70,48 @@ public final class Models implements AutoCloseable {
         return OperatingPoint.nearest(points, width, height);
     }
 
-    /** Stage 1 at the operating point of this frame size (cached per scale). */
+    /** Stage 1 at the operating point of this frame size. */
     public CoarseInference coarseFor(int width, int height) {
-        return coarseByScale.computeIfAbsent(operatingPoint(width, height).scale(), this::coarse);
+        OperatingPoint p = operatingPoint(width, height);
+        return setFor(p).coarse(p.scale());
     }
 
     /** Stage 2 at the operating point of this frame size (cached per point). */
     public EntropySelector selectorFor(int width, int height) {
-        return selectorByPoint.computeIfAbsent(operatingPoint(width, height),
-                p -> new EntropySelector(p.threshold(), config.budget(), p.gridFactor()));
+        return selectorFor(operatingPoint(width, height));
     }
 
+    /** Stage 3 of the model set that serves this frame size. */
+    public SparseRefiner refinerFor(int width, int height) {
+        return setFor(operatingPoint(width, height)).refinerStage();
+    }
+
+    /** Stage 4 of the model set that serves this frame size. */
+    public GatedEnsembler ensemblerFor(int width, int height) {
+        return setFor(operatingPoint(width, height)).ensemblerStage();
+    }
+
+    /** The name of the segmenter (its card's) that serves frames of this size. */
+    public String segmenterName(int width, int height) {
+        return setFor(operatingPoint(width, height)).segmenter.card().name;
+    }
+
+    /** The segmenter of the card's own set (device, classes, palette: every set has the same classes and colours). */
     public OnnxModel segmenterModel() {
-        return segmenter;
+        return main.segmenter;
     }
 
     public int classes() {
-        return segmenter.card().numClasses();
+        return main.segmenter.card().numClasses();
     }
 
     public String[] classNames() {
-        return segmenter.card().classes.stream().map(c -> c.name).toArray(String[]::new);
+        return main.segmenter.card().classes.stream().map(c -> c.name).toArray(String[]::new);
     }
 
-    /** Stage 1 on the shared segmenter session, at {@code scale}; per-pixel work on the segmenter's threads. */
+    /** Stage 1 on the card's own segmenter at {@code scale}, for every frame size. */
     public CoarseInference coarse(double scale) {
-        return new CoarseInference(segmenter, scale, PixelWork.of(config.threads()));
+        return main.newCoarse(scale);
     }
 
     /** A fresh latency budget per frame, or null when the config sets none. */
@@ -108,19 +119,19 @@ public final class Models implements AutoCloseable {
         return config.latencyBudgetMs() > 0 ? new LatencyBudget(config.latencyBudgetMs()) : null;
     }
 
-    /** Stage 3. */
+    /** Stage 3 of the card's own set. */
     public SparseRefiner refiner() {
-        return new SparseRefiner(refiner, segmenter.card(), PixelWork.of(config.sparseThreads()));
+        return main.newRefiner();
     }
 
-    /** Stage 4. */
+    /** Stage 4 of the card's own set. */
     public GatedEnsembler ensembler() {
-        return new GatedEnsembler(ensembler, classes(), PixelWork.of(config.sparseThreads()));
+        return main.newEnsembler();
     }
 
-    /** Dense inference at full resolution (the baseline). */
+    /** Dense inference at full resolution (the baseline), by the set that serves each frame's size. */
     public Segmenter denseFull() {
-        return new DenseSegmenter(coarse(1.0));
+        return dense(1.0);
     }
 
     /** Dense inference at the coarse scale of each frame's operating point, upsampled. */
@@ -135,28 +146,59 @@ public final class Models implements AutoCloseable {
 
     /** SparseRefine at each frame's operating point, within {@code latency} if not null. */
     public Segmenter sparse(LatencyBudget latency) {
-        SparseRefiner r = refiner();
-        GatedEnsembler e = ensembler();
-        return frame -> new SparseRefineEngine(coarseFor(frame.width(), frame.height()),
-                selectorFor(frame.width(), frame.height()), r, e, latency).segment(frame);
+        return frame -> engine(operatingPoint(frame.width(), frame.height()), selectorFor(frame.width(), frame.height()),
+                latency).segment(frame);
     }
 
-    /** Dense inference at {@code scale} for every frame, upsampled (sweeps). */
+    /** Dense inference at {@code scale} for every frame, upsampled, by the set that serves each frame's size (sweeps). */
     public Segmenter dense(double scale) {
-        return new DenseSegmenter(coarse(scale));
+        return frame -> new DenseSegmenter(setFor(operatingPoint(frame.width(), frame.height())).coarse(scale)).segment(frame);
     }
 
-    /** SparseRefine at one operating point for every frame, within {@code latency} if not null (sweeps). */
+    /** SparseRefine at one operating point (and its model set) for every frame, within {@code latency} if not null (sweeps). */
     public Segmenter sparse(OperatingPoint p, LatencyBudget latency) {
-        return new SparseRefineEngine(coarse(p.scale()), new EntropySelector(p.threshold(), config.budget(), p.gridFactor()),
-                refiner(), ensembler(), latency);
+        return engine(p, new EntropySelector(p.threshold(), config.budget(), p.gridFactor()), latency);
+    }
+
+    private SparseRefineEngine engine(OperatingPoint p, EntropySelector selector, LatencyBudget latency) {
+        ModelSet set = setFor(p);
+        return new SparseRefineEngine(set.coarse(p.scale()), selector, set.refinerStage(), set.ensemblerStage(), latency);
+    }
+
+    private EntropySelector selectorFor(OperatingPoint p) {
+        return selectorByPoint.computeIfAbsent(p, q -> new EntropySelector(q.threshold(), config.budget(), q.gridFactor()));
+    }
+
+    private ModelSet setFor(OperatingPoint p) {
+        // Points of a card have their sets loaded; a point built elsewhere (sweeps) may name only those.
+        ModelSet set = p.modelSet() == null ? main : sets.get(p.modelSet());
+        if (set == null) {
+            throw new IllegalArgumentException("model set \"" + p.modelSet() + "\" is not one the refiner card's points name");
+        }
+        return set;
+    }
+
+    private ModelSet loadSet(String name) {
+        String named = "model set \"" + name + "\" (an operating point of " + source.describe(EngineConfig.REFINER + ".card.json") + ")";
+        ModelSet set;
+        try {
+            set = ModelSet.load(source.set(name), config);
+        } catch (ModelLoadException e) {
+            throw new ModelLoadException(named + ": " + e.getMessage(), e);
+        }
+        List<String> want = List.of(classNames());
+        List<String> got = set.segmenter.card().classes.stream().map(c -> c.name).toList();
+        if (!want.equals(got) || !Arrays.equals(main.segmenter.card().palette(), set.segmenter.card().palette())) {
+            set.close();
+            throw new ModelLoadException(named + " has classes " + got + " or their colours unlike the card's own set's " + want);
+        }
+        return set;
     }
 
     @Override
     public void close() {
-        closeQuietly(segmenter);
-        closeQuietly(refiner);
-        closeQuietly(ensembler);
+        main.close();
+        sets.values().forEach(ModelSet::close);
     }
 
     static void closeQuietly(AutoCloseable c) {
