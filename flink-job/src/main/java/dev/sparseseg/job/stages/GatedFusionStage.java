@@ -1,9 +1,9 @@
 package dev.sparseseg.job.stages;
 
 import dev.sparseseg.connectors.frame.MaskPng;
+import dev.sparseseg.models.coarse.GridMapping;
 import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.engine.Models;
-import dev.sparseseg.models.coarse.GridMapping;
 import dev.sparseseg.models.fuse.GatedEnsembler;
 
 /**
