@@ -34,7 +34,6 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
     private final boolean overlays;
     private final boolean masks;
     private transient int[] palette;
-    private transient String model;
     private transient Tally framesOut;
     private transient Tally deadLetters;
     private transient SecondsHistogram latency;
@@ -53,7 +52,6 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
         ModelSource src = ModelSource.of(engine.modelsDir());
         ModelCard card = src.card(EngineConfig.SEGMENTER);
         palette = card.palette();
-        model = card.name;
         framesOut = Tally.of(getRuntimeContext(), Tally.FRAMES_OUT);
         deadLetters = Tally.of(getRuntimeContext(), Tally.DEAD_LETTERS);
         MetricGroup g = JobMetrics.of(getRuntimeContext());
@@ -100,7 +98,7 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
         }
         int refined = f.refinedPixels;
         long latencyMs = System.currentTimeMillis() - f.receivedMs;
-        s.headers.put(Headers.MODEL, f.model != null ? f.model : model);
+        s.headers.put(Headers.MODEL, f.model);
         s.headers.put(Headers.REFINED, Integer.toString(refined));
         s.headers.put(Headers.LATENCY_MS, Long.toString(latencyMs));
         if (f.pixelBudget >= 0) {

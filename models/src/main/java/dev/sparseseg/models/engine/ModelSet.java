@@ -44,7 +44,7 @@ final class ModelSet implements AutoCloseable {
             ens = OnnxModel.load(src, EngineConfig.ENSEMBLER, config.device(), 1, config.spin());
             ModelSet set = new ModelSet(config, seg, ref, ens);
             // Built now, so that a card and its ONNX file that disagree fail the load, not the first frame.
-            set.newCoarse(1.0);
+            set.coarse(1.0);
             set.refinerStage();
             set.ensemblerStage();
             return set;

@@ -146,8 +146,10 @@ public final class Models implements AutoCloseable {
 
     /** SparseRefine at each frame's operating point, within {@code latency} if not null. */
     public Segmenter sparse(LatencyBudget latency) {
-        return frame -> engine(operatingPoint(frame.width(), frame.height()), selectorFor(frame.width(), frame.height()),
-                latency).segment(frame);
+        return frame -> {
+            OperatingPoint p = operatingPoint(frame.width(), frame.height());
+            return engine(p, selectorFor(p), latency).segment(frame);
+        };
     }
 
     /** Dense inference at {@code scale} for every frame, upsampled, by the set that serves each frame's size (sweeps). */
