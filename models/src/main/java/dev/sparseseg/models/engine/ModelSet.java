@@ -56,28 +56,15 @@ final class ModelSet implements AutoCloseable {
         }
     }
 
-    /** A new stage 1 on the segmenter session at {@code scale}; per-pixel work on the segmenter's threads. */
-    CoarseInference newCoarse(double scale) {
-        return new CoarseInference(segmenter, scale, PixelWork.of(config.threads()));
-    }
-
-    /** Stage 1 at {@code scale}, built once. */
+    /** Stage 1 at {@code scale}, built once per scale; per-pixel work on the segmenter's threads. */
     CoarseInference coarse(double scale) {
-        return coarseByScale.computeIfAbsent(scale, this::newCoarse);
-    }
-
-    SparseRefiner newRefiner() {
-        return new SparseRefiner(refiner, segmenter.card(), PixelWork.of(config.sparseThreads()));
-    }
-
-    GatedEnsembler newEnsembler() {
-        return new GatedEnsembler(ensembler, segmenter.card().numClasses(), PixelWork.of(config.sparseThreads()));
+        return coarseByScale.computeIfAbsent(scale, s -> new CoarseInference(segmenter, s, PixelWork.of(config.threads())));
     }
 
     /** Stage 3, built once. */
     SparseRefiner refinerStage() {
         if (refinerStage == null) {
-            refinerStage = newRefiner();
+            refinerStage = new SparseRefiner(refiner, segmenter.card(), PixelWork.of(config.sparseThreads()));
         }
         return refinerStage;
     }
@@ -85,7 +72,7 @@ final class ModelSet implements AutoCloseable {
     /** Stage 4, built once. */
     GatedEnsembler ensemblerStage() {
         if (ensemblerStage == null) {
-            ensemblerStage = newEnsembler();
+            ensemblerStage = new GatedEnsembler(ensembler, segmenter.card().numClasses(), PixelWork.of(config.sparseThreads()));
         }
         return ensemblerStage;
     }

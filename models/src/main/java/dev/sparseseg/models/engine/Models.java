@@ -111,7 +111,7 @@ public final class Models implements AutoCloseable {
 
     /** Stage 1 on the card's own segmenter at {@code scale}, for every frame size. */
     public CoarseInference coarse(double scale) {
-        return main.newCoarse(scale);
+        return main.coarse(scale);
     }
 
     /** A fresh latency budget per frame, or null when the config sets none. */
@@ -121,12 +121,12 @@ public final class Models implements AutoCloseable {
 
     /** Stage 3 of the card's own set. */
     public SparseRefiner refiner() {
-        return main.newRefiner();
+        return main.refinerStage();
     }
 
     /** Stage 4 of the card's own set. */
     public GatedEnsembler ensembler() {
-        return main.newEnsembler();
+        return main.ensemblerStage();
     }
 
     /** Dense inference at full resolution (the baseline), by the set that serves each frame's size. */
