@@ -17,6 +17,9 @@ from sparseseg_train.features import coarse_logits, select_mask, point_features,
 from sparseseg_train.nets import SegNetLite, build_refiner, build_ensembler, NUM_CLASSES
 from sparseseg_train.onnx_weights import segnet_from_onnx
 
+# The segmenter card's input_multiple: SegNetLite's deepest stride.
+INPUT_MULTIPLE = 32
+
 OPSET = 13
 
 
@@ -115,8 +118,12 @@ def main():
                       dynamic_axes={"coarse_logits": {0: "N"}, "refined_logits": {0: "N"}, "logits": {0: "N"}})
 
     common = {"classes": classes()}
+    # input_multiple: SegNetLite adds each decoder level to the one below upsampled to its size, so
+    # sides that are not multiples of its stride (32) misalign them; the engine rounds to it.
     seg_common = {"role": "segmenter", "mean": list(MEAN), "std": list(STD), "output_stride": 4,
-                  "input": "RGB in [0,1], normalised (v - mean) / std, NCHW, any height and width; "
+                  "input_multiple": INPUT_MULTIPLE,
+                  "input": "RGB in [0,1], normalised (v - mean) / std, NCHW, any height and width, best at "
+                           "multiples of input_multiple (the engine rounds scaled sides to them); "
                            "shrink by area averaging (PyTorch interpolate mode=area)", **common}
     cards = {
         "segmenter": {"name": f"{a.name}-segmenter", "onnx": "segmenter.onnx", **seg_common},
@@ -148,6 +155,7 @@ def main():
     H, W = img.shape[:2]
     Image.fromarray(img).save(os.path.join(a.fixture, "frame.png"))
     with torch.no_grad():
+        # At the frame's exact scaled size (multiple 1): ParityTest serves the fixture so.
         lg = coarse_logits(seg, img, ck["scale"])
         mask, _ = select_mask(lg, H, W, a.threshold, ck.get("grid_factor", 1))
         idx = torch.nonzero(mask.reshape(-1)).squeeze(1)

@@ -5,7 +5,6 @@ EntropySelector (cell entropy, nearest expansion), PointFeaturizer (feature layo
 RGB patch, then the fractional position y, x; coarse softmax and entropy are computed
 inside the refiner graph).
 """
-import math
 import torch
 import torch.nn.functional as F
 
@@ -13,8 +12,9 @@ from .data import MEAN, STD
 from .nets import entropy, NUM_CLASSES
 
 
-def scaled_side(side, scale):
-    return max(1, int(math.floor(side * scale + 0.5)))
+def scaled_side(side, scale, multiple=1):
+    """Preprocess.scaledSide: the nearest multiple (the segmenter card's input_multiple), halves to even."""
+    return multiple * max(1, round(side * scale / multiple))
 
 
 def normalise(img_u8):
@@ -23,18 +23,18 @@ def normalise(img_u8):
     return (x - torch.tensor(MEAN).view(3, 1, 1)) / torch.tensor(STD).view(3, 1, 1)
 
 
-def model_input(img_u8, scale):
+def model_input(img_u8, scale, multiple=1):
     x = torch.as_tensor(img_u8).permute(2, 0, 1).float().unsqueeze(0) / 255.0
     H, W = x.shape[2:]
-    h, w = scaled_side(H, scale), scaled_side(W, scale)
+    h, w = scaled_side(H, scale, multiple), scaled_side(W, scale, multiple)
     if (h, w) != (H, W):
         x = F.interpolate(x, size=(h, w), mode="area")
     return (x - torch.tensor(MEAN).view(1, 3, 1, 1)) / torch.tensor(STD).view(1, 3, 1, 1)
 
 
-def coarse_logits(model, img_u8, scale):
+def coarse_logits(model, img_u8, scale, multiple=1):
     with torch.no_grad():
-        return model(model_input(img_u8, scale))[0]
+        return model(model_input(img_u8, scale, multiple))[0]
 
 
 def nearest_index(n_in, n_out):

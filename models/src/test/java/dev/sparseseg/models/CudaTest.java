@@ -11,6 +11,7 @@ import dev.sparseseg.models.runtime.Device;
 import dev.sparseseg.models.select.EntropySelector;
 import dev.sparseseg.models.select.Selection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +30,15 @@ class CudaTest {
     static final double TOL = 2e-2;
 
     @Test
-    void cudaProviderMatchesPyTorch() throws Exception {
+    void cudaProviderMatchesPyTorch(@TempDir Path dir) throws Exception {
         assumeTrue(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
                 "this ONNX Runtime build has no CUDA provider (build with mvn -Pgpu)");
         assumeTrue(Files.exists(Path.of("/dev/nvidia0")) || Files.exists(Path.of("/dev/nvidiactl")), "no NVIDIA GPU here");
         ParityTest.load();
         var meta = ParityTest.meta;
         double threshold = meta.get("threshold").asDouble();
-        try (Models models = Models.load(TestModels.cpu().withDevice(Device.parse("cuda:0")))) {
+        try (Models models = Models.load(TestModels.cpu().withModelsDir(TestModels.exactInputSizes(dir))
+                .withDevice(Device.parse("cuda:0")))) {
             assertEquals(Device.parse("cuda:0"), models.segmenterModel().device(), "fell back to the CPU");
             CoarseLogits logits = models.coarse(meta.get("scale").asDouble()).infer(ParityTest.frame);
             close(ParityTest.floats("coarse_logits.f32"), logits.raw(), "coarse logits");

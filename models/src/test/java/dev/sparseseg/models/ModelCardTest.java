@@ -27,6 +27,7 @@ class ModelCardTest {
         assertEquals("Sky", seg.classes.get(0).name);
         assertEquals(0x808080, seg.palette()[0]);
         assertEquals(0x0080C0, seg.palette()[10]);
+        assertEquals(32, seg.sideMultiple());
         ModelCard ref = src.card("refiner");
         assertTrue(ref.coarseScale > 0 && ref.coarseScale <= 1);
         assertTrue(ref.entropyThreshold > 0);
@@ -42,6 +43,10 @@ class ModelCardTest {
         ModelLoadException bad = assertThrows(ModelLoadException.class,
                 () -> ModelCard.parse(new ByteArrayInputStream("{nope".getBytes(StandardCharsets.UTF_8)), "y.card.json"));
         assertTrue(bad.getMessage().startsWith("model card y.card.json is not a valid card"), bad.getMessage());
+        String zero = json.replace("\"mean\":[0,0,0]", "\"mean\":[0,0,0],\"std\":[1,1,1],\"input_multiple\":0");
+        ModelLoadException multiple = assertThrows(ModelLoadException.class,
+                () -> ModelCard.parse(new ByteArrayInputStream(zero.getBytes(StandardCharsets.UTF_8)), "z.card.json"));
+        assertEquals("model card z.card.json: \"input_multiple\" 0 must be in 1..1024", multiple.getMessage());
     }
 
     private static Path copyReference(Path dir) throws IOException {

@@ -55,10 +55,10 @@ class OperatingPointTest {
     void framesTakeThePointNearestTheirSize(@TempDir Path dir) throws IOException {
         try (Models models = Models.load(TestModels.cpu().withModelsDir(modelsWithPoints(dir, false)))) {
             assertEquals(new OperatingPoint(480, 360, 0.5, 0.6, 1), models.operatingPoint(480, 360));
-            assertEquals(new OperatingPoint(480, 360, 0.5, 0.6, 1), models.operatingPoint(640, 480));
+            assertEquals(new OperatingPoint(480, 360, 0.5 * Math.pow(2, -3 / 8.0), 0.6, 1, null, 0.5), models.operatingPoint(640, 480));
             // 1280x720 is 2.25x under 1080p and 5.3x over 480x360: nearer 1080p.
-            assertEquals(new OperatingPoint(1920, 1080, 0.25, 0.4, 4), models.operatingPoint(1280, 720));
-            assertEquals(new OperatingPoint(1920, 1080, 0.25, 0.4, 4), models.operatingPoint(3840, 2160));
+            assertEquals(new OperatingPoint(1920, 1080, 0.25 * Math.pow(2, 5 / 8.0), 0.4, 4, null, 0.25), models.operatingPoint(1280, 720));
+            assertEquals(new OperatingPoint(1920, 1080, 0.125, 0.4, 4, null, 0.25), models.operatingPoint(3840, 2160));
             assertEquals(0.25, models.coarseFor(1920, 1080).scale());
             assertEquals(0.5, models.coarseFor(480, 360).scale());
 
@@ -69,6 +69,53 @@ class OperatingPointTest {
             Segmentation b = models.sparse().segment(large);
             assertEquals(480, a.labels().width());
             assertEquals(1080, b.labels().height());
+        }
+    }
+
+    @Test
+    void framesOfOtherSizesKeepTheCoarseInputsLongSide() {
+        try (Models models = Models.load(TestModels.cpu())) {
+            // A 5 MP camera, nearest the 4K point: 500 pixels wide at 0.193 (2^(5/8) / 8), not 324 at the point's 0.125.
+            OperatingPoint p = models.operatingPoint(2592, 1944);
+            assertEquals(3840, p.width());
+            assertEquals(0.125, p.pointScale());
+            assertEquals(0.125 * Math.pow(2, 5 / 8.0), p.scale(), 1e-12);
+            assertEquals(500, Math.round(2592 * p.scale()));
+            assertEquals(p.scale(), models.coarseFor(2592, 1944).scale());
+            // 8K: an octave up from 4K, 480 pixels wide as there.
+            assertEquals(0.0625, models.operatingPoint(7680, 4320).scale());
+            // Same long side as the point: its own scale, whatever the height (decoders pad 1080 to 1088).
+            assertEquals(0.25, models.operatingPoint(1920, 1088).scale());
+            assertEquals(0.5, models.operatingPoint(960, 720).scale());
+            // A long side far under the point's would need a scale above 1: the frame as it is.
+            assertEquals(1.0, models.operatingPoint(64, 48).scale());
+            assertTrue(models.operatingPoint(2592, 1944).toString().contains("chosen for 3840x2160 at scale 0.125"),
+                    models.operatingPoint(2592, 1944).toString());
+            Segmentation s = models.sparse().segment(grey(2592, 1944));
+            assertEquals(2592, s.labels().width());
+        }
+    }
+
+    @Test
+    void coarseInputSidesAreMultiplesOfTheSegmentersInputMultiple() {
+        try (Models models = Models.load(TestModels.cpu())) {
+            // 960x720 at 0.5: 480x360 rounds to 480x352, logits at stride 4.
+            var logits = models.coarseFor(960, 720).infer(grey(960, 720));
+            assertEquals(120, logits.mapping().gridW);
+            assertEquals(88, logits.mapping().gridH);
+            // 2592x1944 at 0.193: 500x375 rounds to 512x384.
+            logits = models.coarseFor(2592, 1944).infer(grey(2592, 1944));
+            assertEquals(128, logits.mapping().gridW);
+            assertEquals(96, logits.mapping().gridH);
+        }
+    }
+
+    @Test
+    void aScaleTheConfigSetsIsKeptForEveryFrameSize() {
+        try (Models models = Models.load(TestModels.cpu().withScale(0.25))) {
+            assertEquals(0.25, models.operatingPoint(2592, 1944).scale());
+            assertEquals(0.25, models.operatingPoint(7680, 4320).scale());
+            assertEquals(0.25, models.operatingPoint(960, 720).scale());
         }
     }
 

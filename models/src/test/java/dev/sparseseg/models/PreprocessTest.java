@@ -44,9 +44,21 @@ class PreprocessTest {
     }
 
     @Test
-    void scaledSidesRoundHalfUp() {
+    void scaledSidesRoundHalvesToEven() {
         assertEquals(180, Preprocess.scaledSide(360, 0.5));
         assertEquals(1, Preprocess.scaledSide(1, 0.1));
-        assertEquals(3, Preprocess.scaledSide(5, 0.5));
+        assertEquals(2, Preprocess.scaledSide(5, 0.5));
+        assertEquals(4, Preprocess.scaledSide(7, 0.5));
+    }
+
+    @Test
+    void scaledSidesRoundToTheNearestMultiple() {
+        assertEquals(192, Preprocess.scaledSide(360, 0.5, 32));   // 180: 12 from 192, 20 from 160
+        assertEquals(352, Preprocess.scaledSide(720, 0.5, 32));   // 360: 8 from 352
+        assertEquals(256, Preprocess.scaledSide(480, 0.5, 32));   // 240: halfway, to the even multiple
+        assertEquals(704, Preprocess.scaledSide(720, 1.0, 32));   // 720: halfway, to the even multiple
+        assertEquals(480, Preprocess.scaledSide(1920, 0.25, 32));
+        assertEquals(32, Preprocess.scaledSide(20, 0.5, 32));     // never below one multiple
+        assertEquals(180, Preprocess.scaledSide(360, 0.5, 1));
     }
 }

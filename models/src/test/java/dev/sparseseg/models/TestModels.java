@@ -51,6 +51,20 @@ final class TestModels {
         json.writeValue(refinerCard.toFile(), root);
     }
 
+    /**
+     * A copy of models/reference whose segmenter card names no input multiple: its input is
+     * the frame scaled exactly, as export.py made the parity fixture.
+     */
+    static Path exactInputSizes(Path dir) throws IOException {
+        copyReference(dir);
+        Path card = dir.resolve("segmenter.card.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(card.toFile());
+        root.remove("input_multiple");
+        json.writeValue(card.toFile(), root);
+        return dir;
+    }
+
     static EngineConfig cpu() {
         return EngineConfig.defaults().withThreads(2);
     }

@@ -36,6 +36,11 @@ public final class ModelCard {
     /** Per-channel normalisation applied to RGB in [0,1]: (v - mean) / std. */
     @JsonProperty("mean") public float[] mean;
     @JsonProperty("std") public float[] std;
+    /**
+     * Segmenter: the multiple its input's sides should be (the stride of its deepest features);
+     * the engine rounds scaled frame sides to the nearest multiple. Null: any side.
+     */
+    @JsonProperty("input_multiple") public Integer inputMultiple;
     /** Refiner: the coarse input scale and entropy threshold it was trained for. */
     @JsonProperty("coarse_scale") public Double coarseScale;
     @JsonProperty("entropy_threshold") public Double entropyThreshold;
@@ -95,6 +100,11 @@ public final class ModelCard {
         return classes.size();
     }
 
+    /** The multiple a segmenter's input sides are rounded to (1 when its card names none). */
+    public int sideMultiple() {
+        return inputMultiple == null ? 1 : inputMultiple;
+    }
+
     /** A refiner of submanifold convolutions, which needs each pixel's neighbours, rather than a point head. */
     public boolean sparseConvRefiner() {
         return "sparseconv".equals(kind);
@@ -131,6 +141,8 @@ public final class ModelCard {
             for (float s : std) {
                 require(s > 0, source, "\"std\" value " + s + " must be positive");
             }
+            require(inputMultiple == null || inputMultiple >= 1 && inputMultiple <= 1024, source,
+                    "\"input_multiple\" " + inputMultiple + " must be in 1..1024");
         }
         if (REFINER.equals(role)) {
             require(coarseScale != null && coarseScale > 0 && coarseScale <= 1, source,

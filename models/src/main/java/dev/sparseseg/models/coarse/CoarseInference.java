@@ -8,7 +8,8 @@ import dev.sparseseg.models.runtime.PixelWork;
 
 /**
  * Stage 1: dense segmentation of the frame scaled by {@code scale} (1.0 = the dense
- * full-resolution baseline). Any ONNX model taking {@code [1,3,H,W]} and returning
+ * full-resolution baseline), each side rounded to the nearest multiple of the card's
+ * {@code input_multiple}. Any ONNX model taking {@code [1,3,H,W]} and returning
  * {@code [1,C,h,w]} logits, with a segmenter card, can serve.
  */
 public final class CoarseInference {
@@ -18,6 +19,7 @@ public final class CoarseInference {
     private final float[] std;
     private final int classes;
     private final PixelWork work;
+    private final int multiple;
     private float[] input;
     private GridMapping mapping;
 
@@ -40,6 +42,7 @@ public final class CoarseInference {
         this.std = card.std;
         this.classes = card.numClasses();
         this.work = work;
+        this.multiple = card.sideMultiple();
         verifyShapes(model);
     }
 
@@ -75,8 +78,11 @@ public final class CoarseInference {
     }
 
     public CoarseLogits infer(RgbFrame frame) {
-        int w = Preprocess.scaledSide(frame.width(), scale);
-        int h = Preprocess.scaledSide(frame.height(), scale);
+        // The reference segmenter adds each decoder level to the level below upsampled to its size:
+        // sides that are not a multiple of its stride shift one against the other (camvid val at
+        // 0.5x: 61.30 mIoU at 240x180, 64.40 at 256x192).
+        int w = Preprocess.scaledSide(frame.width(), scale, multiple);
+        int h = Preprocess.scaledSide(frame.height(), scale, multiple);
         input = Preprocess.toTensor(frame, w, h, mean, std, input, work);
         long[][] outShape = new long[1][];
         float[] logits = model.run(new float[][] {input}, new long[][] {{1, 3, h, w}}, null, outShape);

@@ -64,10 +64,12 @@ public final class Models implements AutoCloseable {
 
     /**
      * The operating point for frames of {@code width x height}: the refiner card's point
-     * nearest that size, with any scale, threshold or grid factor the config sets instead.
+     * nearest that size, its scale fitted to the frame ({@link OperatingPoint#forFrame}), with
+     * any scale, threshold or grid factor the config sets instead.
      */
     public OperatingPoint operatingPoint(int width, int height) {
-        return OperatingPoint.nearest(points, width, height);
+        OperatingPoint p = OperatingPoint.nearest(points, width, height);
+        return config.scale() != null ? p : p.forFrame(width, height);
     }
 
     /** Stage 1 at the operating point of this frame size. */
