@@ -68,13 +68,14 @@ def variants(imgs, labs, flip, augment=0, rs=None, scale_range=(1, 1), light=0.0
             yield jitter(imgs[i], labs[i], rs, scale_range, light)
 
 
-def collect(model, frames, scale, threshold, patch, dilations, per_image, rng, grid_factor, cell_summary=False):
+def collect(model, frames, scale, threshold, patch, dilations, per_image, rng, grid_factor, cell_summary=False,
+            multiple=1):
     """Per frame of `frames` ((image, labels) pairs, as variants() gives them): (features, coarse
     logits, labels, pixel idx) of selected, labelled pixels."""
     out = []
     for img, lab in frames:
         H, W = lab.shape
-        lg = coarse_logits(model, img, scale)
+        lg = coarse_logits(model, img, scale, multiple)
         mask, _ = select_mask(lg, H, W, threshold, grid_factor)
         sel = mask.reshape(-1)
         if per_image:
@@ -92,7 +93,7 @@ def collect(model, frames, scale, threshold, patch, dilations, per_image, rng, g
 
 
 def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, patch, dilations, grid_factors,
-             cell_summary=False):
+             cell_summary=False, multiple=1):
     """Val confusions: dense-full (scale 1), and per coarse scale dense-low and sparse at each
     (grid factor, threshold), with the mean refined fraction per frame and the ceiling: the
     confusion had every selected pixel been refined to its label (what a better refiner could
@@ -114,9 +115,9 @@ def evaluate(model, refiner, ensembler, kind, imgs, labs, scales, thresholds, pa
         for img, lab in zip(imgs, labs):
             H, W = lab.shape
             lab_flat = lab.reshape(-1)
-            full += confusion(upsample(coarse_logits(model, img, 1.0), H, W).argmax(0).reshape(-1).numpy(), lab_flat)
+            full += confusion(upsample(coarse_logits(model, img, 1.0, multiple), H, W).argmax(0).reshape(-1).numpy(), lab_flat)
             for s in scales:
-                lg = coarse_logits(model, img, s)
+                lg = coarse_logits(model, img, s, multiple)
                 base = upsample(lg, H, W).argmax(0).reshape(-1)
                 base_np = base.numpy()
                 low[s] += confusion(base_np, lab_flat)
@@ -208,6 +209,9 @@ def main():
                     help="jittered copies of each --data train frame (size, brightness, contrast, mirror)")
     ap.add_argument("--augment-scales", default="0.75,1.25", help="--augment: range of the resize factor")
     ap.add_argument("--augment-light", type=float, default=0.2, help="--augment: brightness and contrast jitter")
+    ap.add_argument("--input-multiple", type=int, default=1,
+                    help="round the coarse input's sides to this multiple, as the engine does for a segmenter card "
+                         "with input_multiple (the shipped refiners were trained at 1)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N frames of each split (smoke tests)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -234,7 +238,7 @@ def main():
     for sc in scales:
         train = variants(timgs, tlabs, a.kind == "point", a.augment, aug_rs, aug_range, a.augment_light)
         frames += collect(model, train, sc, a.train_threshold, a.patch, dil, per_image, gen,
-                          grid_factor=a.grid_factor, cell_summary=cell_summary)
+                          grid_factor=a.grid_factor, cell_summary=cell_summary, multiple=a.input_multiple)
     if a.extra_data:
         (eimgs, elabs), (eoimgs, eolabs) = hold_out(*load_split(a.extra_data, "train"), a.hold_out)
         evimgs, evlabs, _ = load_split(a.extra_data, "val")
@@ -245,7 +249,7 @@ def main():
         for sc in ([] if a.extra_val_only else extra_scales):
             frames += collect(model, variants(eimgs, elabs, a.kind == "point"), sc, a.train_threshold, a.patch, dil,
                               (a.extra_per_image or a.per_image) if a.kind == "point" else 0, gen,
-                              grid_factor=a.grid_factor, cell_summary=cell_summary)
+                              grid_factor=a.grid_factor, cell_summary=cell_summary, multiple=a.input_multiple)
     npx = sum(f[0].shape[0] for f in frames)
     print(f"collected {npx} selected pixels from {len(frames)} frames in {time.time() - t0:.0f}s", flush=True)
     nfeat = feature_count(a.patch, dil, cell_summary)
@@ -287,7 +291,7 @@ def main():
 
     def sweep(name, imgs, labs, sweep_scales, sweep_grid_factors):
         return report(name, *evaluate(model, refiner, ensembler, a.kind, imgs, labs, sweep_scales, thresholds,
-                                      a.patch, dil, sweep_grid_factors, cell_summary))
+                                      a.patch, dil, sweep_grid_factors, cell_summary, a.input_multiple))
 
     result = {"args": vars(a), "train_seconds": train_seconds, "feature_count": nfeat,
               "val": sweep("main val", vimgs, vlabs, scales, grid_factors)}
