@@ -111,6 +111,21 @@ class OperatingPointTest {
     }
 
     @Test
+    void tinyAndLopsidedFramesSegmentInEveryMode() {
+        try (Models models = Models.load(TestModels.cpu())) {
+            // Sides under the input multiple are scaled up to it; a 5000x40 frame's short side would round to 0.
+            for (int[] size : new int[][] {{1, 1}, {17, 9}, {5000, 40}, {40, 3000}}) {
+                RgbFrame f = grey(size[0], size[1]);
+                for (Segmentation s : new Segmentation[] {models.sparse().segment(f), models.denseFull().segment(f),
+                        models.denseLow().segment(f)}) {
+                    assertEquals(size[0], s.labels().width());
+                    assertEquals(size[1], s.labels().height());
+                }
+            }
+        }
+    }
+
+    @Test
     void aScaleTheConfigSetsIsKeptForEveryFrameSize() {
         try (Models models = Models.load(TestModels.cpu().withScale(0.25))) {
             assertEquals(0.25, models.operatingPoint(2592, 1944).scale());
