@@ -45,10 +45,10 @@ class PreprocessTest {
 
     @Test
     void scaledSidesRoundHalvesToEven() {
-        assertEquals(180, Preprocess.scaledSide(360, 0.5));
-        assertEquals(1, Preprocess.scaledSide(1, 0.1));
-        assertEquals(2, Preprocess.scaledSide(5, 0.5));
-        assertEquals(4, Preprocess.scaledSide(7, 0.5));
+        assertEquals(180, Preprocess.scaledSide(360, 0.5, 1));
+        assertEquals(1, Preprocess.scaledSide(1, 0.1, 1));
+        assertEquals(2, Preprocess.scaledSide(5, 0.5, 1));
+        assertEquals(4, Preprocess.scaledSide(7, 0.5, 1));
     }
 
     @Test
@@ -59,6 +59,5 @@ class PreprocessTest {
         assertEquals(704, Preprocess.scaledSide(720, 1.0, 32));   // 720: halfway, to the even multiple
         assertEquals(480, Preprocess.scaledSide(1920, 0.25, 32));
         assertEquals(32, Preprocess.scaledSide(20, 0.5, 32));     // never below one multiple
-        assertEquals(180, Preprocess.scaledSide(360, 0.5, 1));
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
 
 /** Paths shared by the tests: the committed reference models and the CamVid dataset. */
 final class TestModels {
@@ -43,12 +44,11 @@ final class TestModels {
 
     /** Removes every operating point's model set from a copied refiner card: its own set serves every size. */
     static void dropModelSets(Path refinerCard) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = (ObjectNode) json.readTree(refinerCard.toFile());
-        for (JsonNode p : root.path("operating_points")) {
-            ((ObjectNode) p).remove("model_set");
-        }
-        json.writeValue(refinerCard.toFile(), root);
+        editCard(refinerCard, root -> {
+            for (JsonNode p : root.path("operating_points")) {
+                ((ObjectNode) p).remove("model_set");
+            }
+        });
     }
 
     /**
@@ -57,12 +57,16 @@ final class TestModels {
      */
     static Path exactInputSizes(Path dir) throws IOException {
         copyReference(dir);
-        Path card = dir.resolve("segmenter.card.json");
+        editCard(dir.resolve("segmenter.card.json"), root -> root.remove("input_multiple"));
+        return dir;
+    }
+
+    /** Reads a copied card, lets {@code edit} change it, and writes it back. */
+    private static void editCard(Path card, Consumer<ObjectNode> edit) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = (ObjectNode) json.readTree(card.toFile());
-        root.remove("input_multiple");
+        edit.accept(root);
         json.writeValue(card.toFile(), root);
-        return dir;
     }
 
     static EngineConfig cpu() {

@@ -13,15 +13,10 @@ public final class Preprocess {
     private Preprocess() {
     }
 
-    /** Output size of a side scaled by {@code scale}: the nearest integer (halves to even), at least 1. */
-    public static int scaledSide(int side, double scale) {
-        return scaledSide(side, scale, 1);
-    }
-
     /**
-     * As {@link #scaledSide(int, double)}, rounded to the nearest multiple of {@code multiple}
-     * (halves to the even multiple: at 32, 720 gives 704 and 240 gives 256), at
-     * least one multiple.
+     * Output size of a side scaled by {@code scale}: the nearest multiple of {@code multiple}
+     * (halves to the even multiple: at 32, 720 gives 704 and 240 gives 256), at least one
+     * multiple.
      */
     public static int scaledSide(int side, double scale, int multiple) {
         return multiple * Math.max(1, (int) Math.rint(side * scale / multiple));
