@@ -97,11 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
                             + "%d threads (refiner/ensembler %d), %s%n", sources.length, dataset.split, models.config().budget(),
                     models.config().latencyBudgetMs() > 0 ? models.config().latencyBudgetMs() + " ms" : "none",
                     models.config().threads(), models.config().sparseThreads(), models.segmenterModel().device());
-            // A latency budget refines nothing over a fresh engine's first 25-45 frames, until their
-            // slow start has faded from its means, so its own warm-up left the refinement code cold
-            // for the timed frames: 1080p p99 96.7 ms against 37.4-39.9 with 200 warm-up runs.
-            Segmenter warmSparse = models.config().latencyBudgetMs() > 0 && timed.contains(EvalCommand.SPARSE)
-                    ? models.sparse(null) : null;
+            Segmenter warmSparse = timed.contains(EvalCommand.SPARSE) ? Evaluation.unbudgetedWarmUp(models) : null;
             if (!timed.isEmpty()) {
                 System.out.printf(Locale.ROOT, "engine: %s, interleaved per frame, %d timed frames per resolution after %d "
                         + "warm-up runs%s%n", String.join(", ", timed), frames, warmup,

@@ -84,10 +84,9 @@ public final class EvalCommand implements Callable<Integer> {
                     ds.split(), n, first.width(), first.height(), point, models.config().budget(),
                     models.config().latencyBudgetMs() > 0 ? models.config().latencyBudgetMs() + " ms" : "none",
                     models.config().threads(), models.config().sparseThreads(), models.segmenterModel().device());
-            if (models.config().latencyBudgetMs() > 0) {
-                // The budget refines nothing over a fresh engine's first frames: warmed with it alone,
-                // the refinement code would still be cold in the timed frames (as in bench).
-                Evaluation.warmUp(n, ds::frame, List.of(models.sparse(null)), Evaluation.WARMUP_RUNS);
+            Segmenter warmSparse = Evaluation.unbudgetedWarmUp(models);
+            if (warmSparse != null) {
+                Evaluation.warmUp(n, ds::frame, List.of(warmSparse), Evaluation.WARMUP_RUNS);
             }
             ProgressBar bar = new ProgressBar(System.err, "eval", n);
             List<ModeReport> reports = Evaluation.run(ds, modes, models.classes(), limit, bar::update);

@@ -1,6 +1,5 @@
 package dev.sparseseg.models;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparseseg.models.card.ModelLoadException;
@@ -21,22 +20,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The refiner card's operating points: the engine takes the one nearest each frame's size. */
 class OperatingPointTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** The reference models, the refiner card listing points for 480x360 and 1920x1080. */
     private static Path modelsWithPoints(Path dir, boolean broken) throws IOException {
         TestModels.copyReference(dir);
-        Path card = dir.resolve("refiner.card.json");
-        ObjectNode root = (ObjectNode) JSON.readTree(card.toFile());
-        ArrayNode points = root.putArray("operating_points");
-        points.addObject().put("coarse_scale", 0.5).put("entropy_threshold", 0.6)
-                .put("selection_grid_factor", 1).putArray("resolution").add(480).add(360);
-        ObjectNode hd = points.addObject().put("coarse_scale", 0.25).put("entropy_threshold", 0.4)
-                .put("selection_grid_factor", 4);
-        if (!broken) {
-            hd.putArray("resolution").add(1920).add(1080);
-        }
-        JSON.writeValue(card.toFile(), root);
+        TestModels.editCard(dir.resolve("refiner.card.json"), root -> {
+            ArrayNode points = root.putArray("operating_points");
+            points.addObject().put("coarse_scale", 0.5).put("entropy_threshold", 0.6)
+                    .put("selection_grid_factor", 1).putArray("resolution").add(480).add(360);
+            ObjectNode hd = points.addObject().put("coarse_scale", 0.25).put("entropy_threshold", 0.4)
+                    .put("selection_grid_factor", 4);
+            if (!broken) {
+                hd.putArray("resolution").add(1920).add(1080);
+            }
+        });
         return dir;
     }
 
@@ -155,9 +151,7 @@ class OperatingPointTest {
     void aModelSetOutsideTheCardsFolderIsRefusedNamingIt(@TempDir Path dir) throws IOException {
         modelsWithPoints(dir, false);
         Path card = dir.resolve("refiner.card.json");
-        ObjectNode root = (ObjectNode) JSON.readTree(card.toFile());
-        ((ObjectNode) root.get("operating_points").get(0)).put("model_set", "../elsewhere");
-        JSON.writeValue(card.toFile(), root);
+        TestModels.editCard(card, root -> ((ObjectNode) root.get("operating_points").get(0)).put("model_set", "../elsewhere"));
         ModelLoadException e = assertThrows(ModelLoadException.class,
                 () -> Models.load(TestModels.cpu().withModelsDir(dir)).close());
         assertEquals("model card " + card + ": operating_points[0] \"model_set\" \"../elsewhere\" must name a folder "
@@ -167,14 +161,16 @@ class OperatingPointTest {
     @Test
     void withoutPointsTheTopLevelFieldsServeEverySize(@TempDir Path dir) throws IOException {
         modelsWithPoints(dir, false);
-        Path card = dir.resolve("refiner.card.json");
-        ObjectNode root = (ObjectNode) JSON.readTree(card.toFile());
-        root.remove("operating_points");
-        JSON.writeValue(card.toFile(), root);
+        double[] top = new double[2];
+        TestModels.editCard(dir.resolve("refiner.card.json"), root -> {
+            root.remove("operating_points");
+            top[0] = root.get("coarse_scale").asDouble();
+            top[1] = root.get("entropy_threshold").asDouble();
+        });
         try (Models models = Models.load(TestModels.cpu().withModelsDir(dir))) {
             OperatingPoint p = models.operatingPoint(3840, 2160);
-            assertEquals(root.get("coarse_scale").asDouble(), p.scale());
-            assertEquals(root.get("entropy_threshold").asDouble(), p.threshold());
+            assertEquals(top[0], p.scale());
+            assertEquals(top[1], p.threshold());
             assertEquals(p, models.operatingPoint(320, 240));
         }
     }

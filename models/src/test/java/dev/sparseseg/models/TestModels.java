@@ -62,7 +62,7 @@ final class TestModels {
     }
 
     /** Reads a copied card, lets {@code edit} change it, and writes it back. */
-    private static void editCard(Path card, Consumer<ObjectNode> edit) throws IOException {
+    static void editCard(Path card, Consumer<ObjectNode> edit) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = (ObjectNode) json.readTree(card.toFile());
         edit.accept(root);
