@@ -29,10 +29,18 @@ final class JsonReport {
         return m;
     }
 
-    /** Scale, threshold, grid factor and model set (if not the card's own) of an operating point. */
+    /**
+     * Scale, threshold, grid factor and model set (if not the card's own) of an operating point;
+     * for a point of the card, also the frame size it was chosen for and the scale chosen there
+     * ({@code scale} is the one fitted to the frames).
+     */
     static Map<String, Object> point(OperatingPoint p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scale", p.scale());
+        if (p.width() > 0) {
+            m.put("chosen_for", p.width() + "x" + p.height());
+            m.put("point_scale", p.pointScale());
+        }
         m.put("threshold", p.threshold());
         m.put("grid_factor", p.gridFactor());
         if (p.modelSet() != null) {

@@ -40,7 +40,12 @@ class BenchCommandTest {
             assertTrue(r.path(res).path("speedup_sparse_vs_dense_full").asDouble() > 0, res);
             assertTrue(r.path(res).path("speedup_dense_low_vs_dense_full").asDouble() > 0, res);
             // Frames this small take the 480x360 point, which its own model set serves.
-            assertEquals("camvid-480x360", r.path(res).path("operating_point").path("model_set").asText(), res);
+            JsonNode point = r.path(res).path("operating_point");
+            assertEquals("camvid-480x360", point.path("model_set").asText(), res);
+            assertEquals("480x360", point.path("chosen_for").asText(), res);
+            assertEquals(0.5, point.path("point_scale").asDouble(), res);
+            // The scale is fitted to the frame: 320x240 keeps the coarse input near 480x360's 240 wide.
+            assertTrue(point.path("scale").asDouble() > 0.5, res + ": " + point);
         }
     }
 
