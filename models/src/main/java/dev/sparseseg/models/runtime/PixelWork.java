@@ -3,7 +3,7 @@ package dev.sparseseg.models.runtime;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Per-pixel Java work (resizing, upsampling, featurizing) spread over a fixed number of
@@ -54,7 +54,12 @@ public final class PixelWork {
     /**
      * Runs {@code body} over {@code [0, n)} in up to {@code threads} contiguous parts of at
      * least {@code minPerTask} items each, and returns when all are done. Parts must write
-     * disjoint outputs.
+     * disjoint outputs. The first exception a part throws is rethrown here.
+     *
+     * <p>The caller runs parts too, taking them one by one with the pool's threads, and waits
+     * only for parts already running elsewhere. On a virtual machine a woken pool thread can
+     * take milliseconds to get a core; a caller that waited for it idled its own core
+     * meanwhile, and two threads then took longer than one.
      */
     public void forRange(int n, int minPerTask, Range body) {
         int parts = pool == null ? 1 : (int) Math.min(threads, n / (long) Math.max(1, minPerTask));
@@ -64,30 +69,84 @@ public final class PixelWork {
             }
             return;
         }
-        RecursiveAction[] tasks = new RecursiveAction[parts];
-        for (int i = 0; i < parts; i++) {
-            int from = (int) ((long) n * i / parts);
-            int to = (int) ((long) n * (i + 1) / parts);
-            tasks[i] = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    body.run(from, to);
-                }
-            };
+        Parts work = new Parts(n, parts, body);
+        for (int i = 1; i < parts; i++) {
+            pool.execute(work::runParts);
         }
-        if (inPool()) {
-            RecursiveAction.invokeAll(tasks);
-        } else {
-            pool.invoke(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    invokeAll(tasks);
-                }
-            });
-        }
+        work.runParts();
+        work.awaitRunning();
     }
 
-    private boolean inPool() {
-        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+    /** The parts of one {@link #forRange} call, taken by whichever thread comes first. */
+    private static final class Parts {
+        private final int n;
+        private final int count;
+        private final Range body;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        /** The next part to take; guarded by this. */
+        private int next;
+        /** Parts taken and not yet done; guarded by this. */
+        private int running;
+
+        Parts(int n, int count, Range body) {
+            this.n = n;
+            this.count = count;
+            this.body = body;
+        }
+
+        void runParts() {
+            while (true) {
+                int i;
+                // Taking a part and counting it running are one step, so that a caller that finds
+                // none left to take also finds every taken one counted.
+                synchronized (this) {
+                    if (next == count) {
+                        return;
+                    }
+                    i = next++;
+                    running++;
+                }
+                try {
+                    if (failure.get() == null) {
+                        body.run((int) ((long) n * i / count), (int) ((long) n * (i + 1) / count));
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    synchronized (this) {
+                        if (--running == 0) {
+                            notifyAll();
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Waits for the parts other threads took, once none is left to take, and rethrows a part's failure. */
+        void awaitRunning() {
+            boolean interrupted = false;
+            synchronized (this) {
+                while (running > 0) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
     }
 }
