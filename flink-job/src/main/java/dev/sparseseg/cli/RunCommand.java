@@ -1,5 +1,7 @@
 package dev.sparseseg.cli;
 
+import dev.sparseseg.connectors.source.FrameReaders;
+import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.job.metrics.LocalReporter;
@@ -37,6 +39,9 @@ public final class RunCommand implements Callable<Integer> {
         int metricsPort = LocalReporter.enable(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         job.configureRestarts(env);
+        if (env instanceof LocalStreamEnvironment) {
+            s.sources().forEach(uri -> FrameReaders.check(SourceUri.parse(uri)));
+        }
         SegmentationJob.build(env, s);
         System.out.println("SparseSeg: " + String.join(", ", s.sources()) + " -> " + String.join(", ", s.sinks())
                 + " (live sources run until cancelled; Ctrl-C stops a local run)");

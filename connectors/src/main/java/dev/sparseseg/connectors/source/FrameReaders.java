@@ -32,4 +32,22 @@ public final class FrameReaders {
             case KAFKA -> throw new IllegalArgumentException(src.location() + " is a Kafka topic, read by the Kafka source");
         };
     }
+
+    /**
+     * Opens and closes a video or folder source, so that a run refuses at start a path its
+     * reader would fail on, instead of restarting the job until its attempts run out. Cameras
+     * and Kafka topics are not checked: they may come up later. Only where the job runs on
+     * this machine: a cluster's readers open the TaskManagers' paths.
+     */
+    public static void check(SourceUri src) {
+        if (src.kind() != SourceUri.Kind.DIR && src.kind() != SourceUri.Kind.FILE) {
+            return;
+        }
+        String shown = (src.kind() == SourceUri.Kind.DIR ? "dir:" : "file:") + src.location();
+        try (FrameReader ignored = open(src, 0)) {
+            // Opened: the path exists and holds frames.
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("source " + shown + ": " + e.getMessage(), e);
+        }
+    }
 }
