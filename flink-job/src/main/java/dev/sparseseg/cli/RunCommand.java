@@ -1,6 +1,8 @@
 package dev.sparseseg.cli;
 
+import dev.sparseseg.connectors.sink.FolderSink;
 import dev.sparseseg.connectors.source.FrameReaders;
+import dev.sparseseg.connectors.uri.SinkUri;
 import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
@@ -14,6 +16,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +45,7 @@ public final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         job.configureRestarts(env);
         if (env instanceof LocalStreamEnvironment) {
-            s.sources().forEach(uri -> FrameReaders.check(SourceUri.parse(uri)));
+            checkLocalPaths(s);
         }
         SegmentationJob.build(env, s);
         System.out.println("SparseSeg: " + String.join(", ", s.sources()) + " -> " + String.join(", ", s.sinks())
@@ -52,6 +57,29 @@ public final class RunCommand implements Callable<Integer> {
         JobExecutionResult result = env.execute(SegmentationJob.NAME);
         System.out.println(summary(result));
         return 0;
+    }
+
+    /**
+     * Refuses at start the folders and videos a local run's readers and writers would fail on
+     * (the job would restart on the same error until its attempts ran out). On a cluster the
+     * paths are the TaskManagers', which open them themselves.
+     */
+    static void checkLocalPaths(JobSettings s) {
+        s.sources().forEach(uri -> FrameReaders.check(SourceUri.parse(uri)));
+        List<String> folders = new ArrayList<>(s.sinks());
+        if (!s.resolvedDeadLetters().equals("log")) {
+            folders.add(s.resolvedDeadLetters());
+        }
+        for (String uri : folders) {
+            SinkUri sink = SinkUri.parse(uri);
+            if (sink.kind() == SinkUri.Kind.DIR) {
+                try {
+                    FolderSink.prepare(sink.dir());
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("sink " + uri + ": " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /** The totals of a finished job, from its accumulators. */

@@ -23,8 +23,24 @@ public final class FolderSink implements Sink<SegmentRecord> {
     }
 
     @Override
-    public SinkWriter<SegmentRecord> createWriter(WriterInitContext context) {
-        return new Writer(Path.of(dir));
+    public SinkWriter<SegmentRecord> createWriter(WriterInitContext context) throws IOException {
+        return new Writer(prepare(Path.of(dir)));
+    }
+
+    /**
+     * Creates {@code dir} if it is missing and checks that it can be written, so that a folder
+     * that cannot be fails where the writer opens (or a local run starts), not at each frame.
+     */
+    public static Path prepare(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create output folder " + dir + " (" + e + ")", e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("output folder " + dir + " is not writable");
+        }
+        return dir;
     }
 
     /** File name of a frame's label map: the sequence number zero-padded, so names sort in stream order. */

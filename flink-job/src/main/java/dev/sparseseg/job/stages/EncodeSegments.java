@@ -62,17 +62,23 @@ public final class EncodeSegments extends ProcessFunction<FrameInFlight, Segment
 
     @Override
     public void processElement(FrameInFlight f, Context ctx, Collector<SegmentRecord> out) {
+        SegmentRecord s = null;
         if (f.error == null) {
             try {
                 long t0 = System.nanoTime();
-                SegmentRecord s = encode(f);
+                s = encode(f);
                 stageTime.record(System.nanoTime() - t0);
-                out.collect(s);
-                return;
             } catch (RuntimeException | OutOfMemoryError e) {
                 LOG.warn("frame {}#{} could not be encoded; it goes to the dead letters", f.streamId, f.seq, e);
                 f.fail("encode", e);
             }
+        }
+        if (s != null) {
+            // Outside the try: chained sinks write inside collect, and a sink that fails (a folder
+            // that cannot be written, Kafka's error from an earlier send) must fail the task, to be
+            // restarted and replay from the last checkpoint, not turn good frames into dead letters.
+            out.collect(s);
+            return;
         }
         deadLetters.add(1);
         ctx.output(DecodeFrames.DEAD_LETTERS, f.deadLetter());

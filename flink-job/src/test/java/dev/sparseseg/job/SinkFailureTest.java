@@ -1,0 +1,74 @@
+package dev.sparseseg.job;
+
+import dev.sparseseg.connectors.frame.SegmentRecord;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A sink that fails is the job's failure, not the frame's: the frame must not become a dead
+ * letter (the restarted job replays it from the last checkpoint).
+ */
+@Timeout(120)
+class SinkFailureTest {
+    static final String CAUSE = "disk full (a test sink)";
+
+    @Test
+    void aFailingSinkFailsTheJobAndNoGoodFrameBecomesADeadLetter(@TempDir Path tmp) throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        List<Path> camvid = JobTestSupport.camvidVal(2);
+        for (int i = 0; i < camvid.size(); i++) {
+            Files.copy(camvid.get(i), in.resolve("f" + i + ".png"));
+        }
+        Path dlq = tmp.resolve("dlq");
+        var env = JobTestSupport.localEnv(1);
+        // No restarts: the first failure ends the job.
+        env.configure(SegmentationJob.restartStrategy(0));
+        SegmentationJob.pipeline(env, JobTestSupport.settings(List.of("dir:" + in + "#id=folder"), List.of("discard:"),
+                "dir:" + dlq, 1)).sinkTo(new FailingSink()).name("failing sink");
+
+        Exception e = assertThrows(Exception.class, () -> JobTestSupport.runToEnd(env, 90));
+        assertTrue(causes(e, CAUSE), "the job fails with the sink's error: " + e);
+        assertFalse(Files.exists(dlq) && Files.list(dlq).findAny().isPresent(), "no dead letters");
+    }
+
+    private static boolean causes(Throwable t, String message) {
+        for (; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(message)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final class FailingSink implements Sink<SegmentRecord> {
+        @Override
+        public SinkWriter<SegmentRecord> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(SegmentRecord s, Context ctx) {
+                    throw new IllegalStateException(CAUSE);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+}
