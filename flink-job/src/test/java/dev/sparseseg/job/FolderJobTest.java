@@ -25,12 +25,9 @@ class FolderJobTest {
 
     @Test
     void framesBecomeLabelMapsAndTheCorruptFileADeadLetter(@TempDir Path tmp) throws Exception {
-        Path in = Files.createDirectories(tmp.resolve("in"));
-        List<Path> camvid = JobTestSupport.camvidVal(3);
+        Path in = tmp.resolve("in");
         // Copied into the test's temporary folder only; list.txt fixes the replay order.
-        for (int i = 0; i < camvid.size(); i++) {
-            Files.copy(camvid.get(i), in.resolve("f" + i + ".png"));
-        }
+        List<Path> camvid = JobTestSupport.camvidFolder(in, 3);
         // A real PNG cut off mid-image: the decoder fails inside the pixel data.
         byte[] whole = Files.readAllBytes(camvid.get(0));
         byte[] corrupt = Arrays.copyOf(whole, whole.length / 2);

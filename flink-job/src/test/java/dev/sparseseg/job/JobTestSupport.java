@@ -79,6 +79,16 @@ final class JobTestSupport {
         return files;
     }
 
+    /** Copies of the first {@code n} CamVid val frames in a new folder {@code dir}, named f0.png, f1.png, ... */
+    static List<Path> camvidFolder(Path dir, int n) throws java.io.IOException {
+        Files.createDirectories(dir);
+        List<Path> copies = new ArrayList<>();
+        for (Path frame : camvidVal(n)) {
+            copies.add(Files.copy(frame, dir.resolve("f" + copies.size() + ".png")));
+        }
+        return copies;
+    }
+
     /** SparseRefine outside Flink, with the job's engine settings: what every output must equal. */
     static final class Reference implements AutoCloseable {
         private final Models models = Models.load(engine());

@@ -26,11 +26,8 @@ class SinkFailureTest {
 
     @Test
     void aFailingSinkFailsTheJobAndNoGoodFrameBecomesADeadLetter(@TempDir Path tmp) throws Exception {
-        Path in = Files.createDirectories(tmp.resolve("in"));
-        List<Path> camvid = JobTestSupport.camvidVal(2);
-        for (int i = 0; i < camvid.size(); i++) {
-            Files.copy(camvid.get(i), in.resolve("f" + i + ".png"));
-        }
+        Path in = tmp.resolve("in");
+        JobTestSupport.camvidFolder(in, 2);
         Path dlq = tmp.resolve("dlq");
         var env = JobTestSupport.localEnv(1);
         // No restarts: the first failure ends the job.
