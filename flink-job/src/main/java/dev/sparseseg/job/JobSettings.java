@@ -8,6 +8,7 @@ import dev.sparseseg.models.engine.EngineConfig;
 import dev.sparseseg.models.image.ImageFiles;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +173,26 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
         sinkUris.stream().map(SinkUri::parse).filter(u -> u.kind() == SinkUri.Kind.KAFKA)
                 .forEach(u -> out.add(u.kafka().bootstrapServers()));
         return List.copyOf(out);
+    }
+
+    /** The topics the job writes (label maps, overlays, masks, dead letters), by bootstrap servers. */
+    public Map<String, Set<String>> kafkaOutputTopics() {
+        List<String> sinkUris = new ArrayList<>(sinks);
+        if (!resolvedDeadLetters().equals("log")) {
+            sinkUris.add(resolvedDeadLetters());
+        }
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (SinkUri u : sinkUris.stream().map(SinkUri::parse).filter(u -> u.kind() == SinkUri.Kind.KAFKA).toList()) {
+            Set<String> topics = out.computeIfAbsent(u.kafka().bootstrapServers(), b -> new LinkedHashSet<>());
+            topics.add(u.kafka().topic());
+            if (u.overlayTopic() != null) {
+                topics.add(u.overlayTopic());
+            }
+            if (u.maskTopic() != null) {
+                topics.add(u.maskTopic());
+            }
+        }
+        return out;
     }
 
     /** The dead-letter destination after defaults: a sink URI, or "log". */

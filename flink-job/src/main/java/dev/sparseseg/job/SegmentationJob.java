@@ -8,6 +8,7 @@ import dev.sparseseg.connectors.kafka.FrameDeserializer;
 import dev.sparseseg.connectors.kafka.KafkaAccessCheck;
 import dev.sparseseg.connectors.kafka.KafkaClientProperties;
 import dev.sparseseg.connectors.kafka.KafkaLimits;
+import dev.sparseseg.connectors.kafka.KafkaTopicLimits;
 import dev.sparseseg.connectors.kafka.SegmentSerializer;
 import dev.sparseseg.connectors.sink.FolderSink;
 import dev.sparseseg.connectors.source.FrameSource;
@@ -130,6 +131,9 @@ public final class SegmentationJob {
         s.validate();
         // Refused credentials fail here, naming the broker; in the job, Kafka's clients would retry forever.
         KafkaAccessCheck.checkAll(s.kafkaBootstrapServers(), s.kafkaProperties());
+        // A record over its topic's limit fails the sink's task at every restart: say so now.
+        s.kafkaOutputTopics().forEach((bootstrap, topics) ->
+                KafkaTopicLimits.warnBelow(bootstrap, topics, s.kafkaProperties(), KafkaLimits.MAX_MESSAGE_BYTES));
         EngineConfig engine = s.engine();
         env.getConfig().enableObjectReuse();
         // Operators without an explicit parallelism (dead letters) must fit the same slots.

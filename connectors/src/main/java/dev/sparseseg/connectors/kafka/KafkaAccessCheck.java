@@ -118,7 +118,7 @@ public final class KafkaAccessCheck {
     }
 
     /** Whether some server of {@code bootstrap} (HOST:PORT,...) accepts a TCP connection within a second. */
-    private static boolean acceptsConnections(String bootstrap) {
+    static boolean acceptsConnections(String bootstrap) {
         for (String hostPort : bootstrap.split(",")) {
             int colon = hostPort.lastIndexOf(':');
             if (colon <= 0) {
