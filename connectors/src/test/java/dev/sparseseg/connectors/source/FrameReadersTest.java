@@ -36,6 +36,8 @@ class FrameReadersTest {
         assertDoesNotThrow(() -> FrameReaders.check(SourceUri.parse("dir:" + frames)));
         Path clip = TestClips.encode(tmp.resolve("clip.mp4"), 64, 48, 3, 10);
         assertDoesNotThrow(() -> FrameReaders.check(SourceUri.parse("file:" + clip)));
+        // A drop-oldest video is read by a grabbing thread: opened and closed as well.
+        assertDoesNotThrow(() -> FrameReaders.check(SourceUri.parse("file:" + clip + "#policy=drop-oldest")));
     }
 
     @Test
