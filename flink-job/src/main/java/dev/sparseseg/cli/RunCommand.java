@@ -17,8 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +64,7 @@ public final class RunCommand implements Callable<Integer> {
      */
     static void checkLocalPaths(JobSettings s) {
         s.sources().forEach(uri -> FrameReaders.check(SourceUri.parse(uri)));
-        List<String> folders = new ArrayList<>(s.sinks());
-        if (!s.resolvedDeadLetters().equals("log")) {
-            folders.add(s.resolvedDeadLetters());
-        }
-        for (String uri : folders) {
+        for (String uri : s.outputUris()) {
             SinkUri sink = SinkUri.parse(uri);
             if (sink.kind() == SinkUri.Kind.DIR) {
                 try {

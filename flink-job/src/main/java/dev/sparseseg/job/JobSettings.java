@@ -166,23 +166,24 @@ public record JobSettings(List<String> sources, List<String> sinks, String deadL
         Set<String> out = new LinkedHashSet<>();
         sources.stream().map(SourceUri::parse).filter(u -> u.kind() == SourceUri.Kind.KAFKA)
                 .forEach(u -> out.add(u.kafka().bootstrapServers()));
-        List<String> sinkUris = new ArrayList<>(sinks);
-        if (!resolvedDeadLetters().equals("log")) {
-            sinkUris.add(resolvedDeadLetters());
-        }
-        sinkUris.stream().map(SinkUri::parse).filter(u -> u.kind() == SinkUri.Kind.KAFKA)
+        outputUris().stream().map(SinkUri::parse).filter(u -> u.kind() == SinkUri.Kind.KAFKA)
                 .forEach(u -> out.add(u.kafka().bootstrapServers()));
         return List.copyOf(out);
     }
 
+    /** Where the job writes: the sink URIs, and the dead letters' unless they only go to the log. */
+    public List<String> outputUris() {
+        List<String> uris = new ArrayList<>(sinks);
+        if (!resolvedDeadLetters().equals("log")) {
+            uris.add(resolvedDeadLetters());
+        }
+        return uris;
+    }
+
     /** The topics the job writes (label maps, overlays, masks, dead letters), by bootstrap servers. */
     public Map<String, Set<String>> kafkaOutputTopics() {
-        List<String> sinkUris = new ArrayList<>(sinks);
-        if (!resolvedDeadLetters().equals("log")) {
-            sinkUris.add(resolvedDeadLetters());
-        }
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        for (SinkUri u : sinkUris.stream().map(SinkUri::parse).filter(u -> u.kind() == SinkUri.Kind.KAFKA).toList()) {
+        for (SinkUri u : outputUris().stream().map(SinkUri::parse).filter(u -> u.kind() == SinkUri.Kind.KAFKA).toList()) {
             Set<String> topics = out.computeIfAbsent(u.kafka().bootstrapServers(), b -> new LinkedHashSet<>());
             topics.add(u.kafka().topic());
             if (u.overlayTopic() != null) {

@@ -29,11 +29,11 @@ public final class KafkaTopicLimits {
     private static final System.Logger LOG = System.getLogger(KafkaTopicLimits.class.getName());
     private static final String BROKER_DEFAULT = "message.max.bytes";
 
-    private KafkaTopicLimits() {
-    }
-
     /** How long the check waits for the broker: it already answered the access check. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private KafkaTopicLimits() {
+    }
 
     /** Warns of each of {@code topics} on {@code bootstrap} that takes records below {@code bytes} ({@link #below}). */
     public static void warnBelow(String bootstrap, Collection<String> topics, Map<String, String> clientProperties, long bytes) {
