@@ -4,7 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,15 +27,15 @@ class RunCommandTest {
 
     @Test
     void aLocalRunRefusesAnOutputFolderItCannotCreate(@TempDir Path tmp) throws Exception {
-        Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "not a folder");
-        Path in = java.nio.file.Files.createDirectory(tmp.resolve("in"));
-        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB),
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
+        Path in = Files.createDirectory(tmp.resolve("in"));
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB),
                 "png", in.resolve("a.png").toFile());
         for (String[] sinks : new String[][] {{"--sink", "dir:" + file.resolve("out")},
                 {"--sink", "discard:", "--dead-letters", "dir:" + file.resolve("dlq")}}) {
             RunCommand run = new RunCommand();
-            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--source", "dir:" + in, "--restart-attempts", "0"),
-                    java.util.Arrays.stream(sinks)).toArray(String[]::new);
+            String[] args = Stream.concat(Stream.of("--source", "dir:" + in, "--restart-attempts", "0"),
+                    Arrays.stream(sinks)).toArray(String[]::new);
             new CommandLine(run).parseArgs(args);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run::call, String.join(" ", sinks));
             assertTrue(e.getMessage().contains("sink dir:" + file) && e.getMessage().contains("cannot create output folder"), e.getMessage());

@@ -4,10 +4,12 @@ import dev.sparseseg.connectors.frame.SegmentRecord;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +18,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,34 +34,39 @@ class SinkFailureTest {
 
     @Test
     void aFailingSinkFailsTheJobAndNoGoodFrameBecomesADeadLetter(@TempDir Path tmp) throws Exception {
-        Path in = tmp.resolve("in");
-        JobTestSupport.camvidFolder(in, 2);
-        Path dlq = tmp.resolve("dlq");
-        var env = JobTestSupport.localEnv(1);
         // No restarts: the first failure ends the job.
-        env.configure(SegmentationJob.restartStrategy(0));
-        SegmentationJob.pipeline(env, JobTestSupport.settings(List.of("dir:" + in + "#id=folder"), List.of("discard:"),
-                "dir:" + dlq, 1)).sinkTo(new FailingSink()).name("failing sink");
+        StreamExecutionEnvironment env = job(tmp, 2, 0, new FailingSink(true));
 
         Exception e = assertThrows(Exception.class, () -> JobTestSupport.runToEnd(env, 90));
         assertTrue(causes(e, CAUSE), "the job fails with the sink's error: " + e);
-        assertFalse(Files.exists(dlq) && Files.list(dlq).findAny().isPresent(), "no dead letters");
+        assertNoDeadLetters(tmp);
     }
 
     @Test
     void afterASinkFailsOnceTheRestartedJobDeliversEveryFrame(@TempDir Path tmp) throws Exception {
-        Path in = tmp.resolve("in");
-        JobTestSupport.camvidFolder(in, 3);
-        Path dlq = tmp.resolve("dlq");
-        FlakySink.reset();
-        var env = JobTestSupport.localEnv(1);
-        env.configure(SegmentationJob.restartStrategy(1));
-        SegmentationJob.pipeline(env, JobTestSupport.settings(List.of("dir:" + in + "#id=folder"), List.of("discard:"),
-                "dir:" + dlq, 1)).sinkTo(new FlakySink()).name("flaky sink");
+        JobTestSupport.runToEnd(job(tmp, 3, 1, new FailingSink(false)), 90);
+        assertEquals(Set.of(0L, 1L, 2L), new TreeSet<>(FailingSink.DELIVERED), "every frame delivered after the restart");
+        assertNoDeadLetters(tmp);
+    }
 
-        JobTestSupport.runToEnd(env, 90);
-        assertEquals(Set.of(0L, 1L, 2L), new TreeSet<>(FlakySink.DELIVERED), "every frame delivered after the restart");
-        assertFalse(Files.exists(dlq) && Files.list(dlq).findAny().isPresent(), "no dead letters");
+    /** A job over the first {@code frames} CamVid val frames into {@code sink}, allowed {@code restarts}; dead letters to {@code tmp/dlq}. */
+    private static StreamExecutionEnvironment job(Path tmp, int frames, int restarts, FailingSink sink) throws IOException {
+        Path in = tmp.resolve("in");
+        JobTestSupport.camvidFolder(in, frames);
+        StreamExecutionEnvironment env = JobTestSupport.localEnv(1);
+        env.configure(SegmentationJob.restartStrategy(restarts));
+        SegmentationJob.pipeline(env, JobTestSupport.settings(List.of("dir:" + in + "#id=folder"), List.of("discard:"),
+                "dir:" + tmp.resolve("dlq"), 1)).sinkTo(sink).name("failing sink");
+        return env;
+    }
+
+    private static void assertNoDeadLetters(Path tmp) throws IOException {
+        Path dlq = tmp.resolve("dlq");
+        if (Files.exists(dlq)) {
+            try (Stream<Path> letters = Files.list(dlq)) {
+                assertEquals(List.of(), letters.toList(), "no dead letters");
+            }
+        }
     }
 
     private static boolean causes(Throwable t, String message) {
@@ -71,12 +78,17 @@ class SinkFailureTest {
         return false;
     }
 
-    /** Fails its first write (a broker that is briefly away), then takes every record. */
-    private static final class FlakySink implements Sink<SegmentRecord> {
+    /**
+     * Throws {@link #CAUSE} at every write ({@code always}: a disk that stays full), or at its
+     * first only (a broker that is briefly away), and keeps the seq of every record it takes.
+     */
+    private static final class FailingSink implements Sink<SegmentRecord> {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         static final Queue<Long> DELIVERED = new ConcurrentLinkedQueue<>();
+        private final boolean always;
 
-        static void reset() {
+        FailingSink(boolean always) {
+            this.always = always;
             FAILED.set(false);
             DELIVERED.clear();
         }
@@ -86,30 +98,10 @@ class SinkFailureTest {
             return new SinkWriter<>() {
                 @Override
                 public void write(SegmentRecord s, Context ctx) {
-                    if (FAILED.compareAndSet(false, true)) {
+                    if (always || FAILED.compareAndSet(false, true)) {
                         throw new IllegalStateException(CAUSE);
                     }
                     DELIVERED.add(s.seq);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-    }
-
-    private static final class FailingSink implements Sink<SegmentRecord> {
-        @Override
-        public SinkWriter<SegmentRecord> createWriter(WriterInitContext context) {
-            return new SinkWriter<>() {
-                @Override
-                public void write(SegmentRecord s, Context ctx) {
-                    throw new IllegalStateException(CAUSE);
                 }
 
                 @Override
