@@ -64,16 +64,11 @@ public final class KafkaAccessCheck {
      */
     public static void check(String bootstrap, Map<String, String> clientProperties, Duration timeout) {
         KafkaClientProperties user = KafkaClientProperties.copyOf(clientProperties);
-        Properties p = user.toProperties();
-        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "sparseseg-access-check");
         int ms = (int) timeout.toMillis();
-        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
-        p.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
         String settings = describe(user);
         Admin admin;
         try {
-            admin = Admin.create(p);
+            admin = Admin.create(adminProperties(user, bootstrap, "sparseseg-access-check", timeout));
         } catch (KafkaException e) {
             throw new KafkaAccessException("Kafka client settings for " + bootstrap + " are not valid (" + settings + "): "
                     + user.scrub(rootMessage(e)));
@@ -115,6 +110,17 @@ public final class KafkaAccessCheck {
         }
         LOG.log(System.Logger.Level.WARNING, "Kafka at {0} cannot be reached from here within {1} s; going on (the job''s "
                 + "Kafka clients keep trying)", bootstrap, timeout.toSeconds());
+    }
+
+    /** An admin client's settings: the user's, for {@code bootstrap}, giving up on any request after {@code timeout}. */
+    static Properties adminProperties(KafkaClientProperties user, String bootstrap, String clientId, Duration timeout) {
+        Properties p = user.toProperties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        String ms = Long.toString(timeout.toMillis());
+        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        p.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        return p;
     }
 
     /** Whether some server of {@code bootstrap} (HOST:PORT,...) accepts a TCP connection within a second. */

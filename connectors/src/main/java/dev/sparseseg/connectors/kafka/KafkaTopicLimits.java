@@ -1,7 +1,6 @@
 package dev.sparseseg.connectors.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.Node;
@@ -56,12 +55,9 @@ public final class KafkaTopicLimits {
             // The access check has warned of it already; waiting out the timeout again would only delay the start.
             return Map.of();
         }
-        Properties p = KafkaClientProperties.copyOf(clientProperties).toProperties();
-        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "sparseseg-topic-limits");
+        Properties p = KafkaAccessCheck.adminProperties(KafkaClientProperties.copyOf(clientProperties), bootstrap,
+                "sparseseg-topic-limits", timeout);
         int ms = (int) timeout.toMillis();
-        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
-        p.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
         Map<String, Long> small = new LinkedHashMap<>();
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
