@@ -3,7 +3,6 @@ package dev.sparseseg.cli;
 import dev.sparseseg.connectors.sink.FolderSink;
 import dev.sparseseg.connectors.source.FrameReaders;
 import dev.sparseseg.connectors.uri.SinkUri;
-import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.job.JobSettings;
 import dev.sparseseg.job.SegmentationJob;
 import dev.sparseseg.job.metrics.LocalReporter;
@@ -63,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
      * paths are the TaskManagers', which open them themselves.
      */
     static void checkLocalPaths(JobSettings s) {
-        s.sources().forEach(uri -> FrameReaders.check(SourceUri.parse(uri)));
+        s.sources().forEach(FrameReaders::check);
         for (String uri : s.outputUris()) {
             SinkUri sink = SinkUri.parse(uri);
             if (sink.kind() == SinkUri.Kind.DIR) {

@@ -39,15 +39,15 @@ public final class FrameReaders {
      * and Kafka topics are not checked: they may come up later. Only where the job runs on
      * this machine: a cluster's readers open the TaskManagers' paths.
      */
-    public static void check(SourceUri src) {
+    public static void check(String uri) {
+        SourceUri src = SourceUri.parse(uri);
         if (src.kind() != SourceUri.Kind.DIR && src.kind() != SourceUri.Kind.FILE) {
             return;
         }
-        String shown = (src.kind() == SourceUri.Kind.DIR ? "dir:" : "file:") + src.location();
         try (FrameReader ignored = open(src, 0)) {
             // Opened: the path exists and holds frames.
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("source " + shown + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("source " + uri + ": " + e.getMessage(), e);
         }
     }
 }

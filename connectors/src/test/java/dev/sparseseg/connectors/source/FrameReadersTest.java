@@ -1,6 +1,5 @@
 package dev.sparseseg.connectors.source;
 
-import dev.sparseseg.connectors.uri.SourceUri;
 import dev.sparseseg.connectors.video.TestClips;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,21 +32,21 @@ class FrameReadersTest {
     void acceptsReadableFoldersAndVideos() throws IOException {
         Path frames = Files.createDirectory(tmp.resolve("frames"));
         ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", frames.resolve("a.png").toFile());
-        assertDoesNotThrow(() -> FrameReaders.check(SourceUri.parse("dir:" + frames)));
+        assertDoesNotThrow(() -> FrameReaders.check("dir:" + frames));
         Path clip = TestClips.encode(tmp.resolve("clip.mp4"), 64, 48, 3, 10);
-        assertDoesNotThrow(() -> FrameReaders.check(SourceUri.parse("file:" + clip)));
+        assertDoesNotThrow(() -> FrameReaders.check("file:" + clip));
         // A drop-oldest video is read by a grabbing thread: opened and closed as well.
-        assertDoesNotThrow(() -> FrameReaders.check(SourceUri.parse("file:" + clip + "#policy=drop-oldest")));
+        assertDoesNotThrow(() -> FrameReaders.check("file:" + clip + "#policy=drop-oldest"));
     }
 
     @Test
     void leavesCamerasAndTopicsToComeUpLater() {
-        assertDoesNotThrow(() -> FrameReaders.check(SourceUri.parse("rtsp://127.0.0.1:1/nothing-here")));
-        assertDoesNotThrow(() -> FrameReaders.check(SourceUri.parse("kafka://127.0.0.1:1/frames")));
+        assertDoesNotThrow(() -> FrameReaders.check("rtsp://127.0.0.1:1/nothing-here"));
+        assertDoesNotThrow(() -> FrameReaders.check("kafka://127.0.0.1:1/frames"));
     }
 
     private static void assertRefused(String uri, String named) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrameReaders.check(SourceUri.parse(uri)), uri);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrameReaders.check(uri), uri);
         assertTrue(e.getMessage().contains(named), uri + ": " + e.getMessage());
     }
 }
